@@ -1,0 +1,1 @@
+//! netclaw-cli: the `netclaw` command line; the only crate that prints or prompts.

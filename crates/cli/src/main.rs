@@ -1,0 +1,5 @@
+//! `netclaw`: the command-line binary.
+
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::SUCCESS
+}

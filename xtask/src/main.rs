@@ -1,0 +1,5 @@
+//! `cargo xtask`: netclaw's developer tasks.
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}
