@@ -1,3 +1,8 @@
 //! netclaw-providers: who the providers are, whether they work, and how to talk to their models.
 
 pub mod bearer;
+pub mod chat;
+pub mod credentials;
+pub mod descriptor;
+pub mod models;
+pub mod probe;

@@ -1,0 +1,1 @@
+//! Streaming chat with every provider through one normalized request and event model.

@@ -1,0 +1,1 @@
+//! Provider descriptors: what each provider type is, how it authenticates, where it lives.

@@ -1,0 +1,1 @@
+//! The model catalog: every model with its capabilities and where each value came from.

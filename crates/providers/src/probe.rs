@@ -1,0 +1,1 @@
+//! Live probes: does a provider answer, and which models does it offer.

@@ -1,0 +1,1 @@
+//! Descriptor, probe, model catalog and credentials tests.

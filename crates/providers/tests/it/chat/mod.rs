@@ -1,0 +1,1 @@
+//! Chat client tests: wire snapshots, recorded streams, retries, the Codex backend rules.
