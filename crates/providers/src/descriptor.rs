@@ -1,1 +1,0 @@
-//! Provider descriptors: what each provider type is, how it authenticates, where it lives.

@@ -1,0 +1,129 @@
+//! The built-in provider types and their real vendors' defaults (SPEC §3).
+
+use super::{
+    AuthMethod, AuthOption, OAuthClientDefaults, OAuthFlavour, ProviderDescriptor, ProviderKind,
+};
+
+/// OpenAI's Codex backend, reached with a ChatGPT subscription.
+pub(super) const CODEX_ENDPOINT: &str = "https://chatgpt.com/backend-api/codex";
+
+const OPENAI_OAUTH: OAuthClientDefaults = OAuthClientDefaults {
+    flavour: OAuthFlavour::OpenAi,
+    issuer: "https://auth.openai.com",
+    client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+    token_path: "/oauth/token",
+    authorize_path: "/oauth/authorize",
+    device_path: "/api/accounts/deviceauth/usercode",
+    polling_path: Some("/api/accounts/deviceauth/token"),
+    redirect_uri: "http://localhost:1455/auth/callback",
+    scope: "openid profile email offline_access",
+    extra_authorize_params: &[
+        ("id_token_add_organizations", "true"),
+        ("codex_cli_simplified_flow", "true"),
+        ("originator", "netclaw"),
+    ],
+};
+
+pub(super) fn all() -> Vec<ProviderDescriptor> {
+    vec![
+        ProviderDescriptor {
+            type_key: "openai",
+            display_name: "OpenAI",
+            kind: ProviderKind::OpenAi,
+            auth: &[
+                AuthOption {
+                    method: AuthMethod::OAuthDevice,
+                    label: "ChatGPT subscription (device code)",
+                    default_endpoint: Some(CODEX_ENDPOINT),
+                },
+                AuthOption {
+                    method: AuthMethod::OAuthPkce,
+                    label: "ChatGPT subscription (browser)",
+                    default_endpoint: Some(CODEX_ENDPOINT),
+                },
+                AuthOption {
+                    method: AuthMethod::ApiKey,
+                    label: "API key",
+                    default_endpoint: Some("https://api.openai.com/v1"),
+                },
+            ],
+            key_guidance_url: Some("https://platform.openai.com/api-keys"),
+            api_key_env: Some("OPENAI_API_KEY"),
+            oauth: Some(OPENAI_OAUTH),
+            oauth_needs_issuer: false,
+        },
+        ProviderDescriptor {
+            type_key: "anthropic",
+            display_name: "Anthropic",
+            kind: ProviderKind::Anthropic,
+            auth: &[AuthOption {
+                method: AuthMethod::ApiKey,
+                label: "API key",
+                default_endpoint: Some("https://api.anthropic.com"),
+            }],
+            key_guidance_url: Some("https://console.anthropic.com/settings/keys"),
+            api_key_env: Some("ANTHROPIC_API_KEY"),
+            oauth: None,
+            oauth_needs_issuer: false,
+        },
+        ProviderDescriptor {
+            type_key: "openrouter",
+            display_name: "OpenRouter",
+            kind: ProviderKind::OpenRouter,
+            auth: &[AuthOption {
+                method: AuthMethod::ApiKey,
+                label: "API key",
+                default_endpoint: Some("https://openrouter.ai/api/v1"),
+            }],
+            key_guidance_url: Some("https://openrouter.ai/keys"),
+            api_key_env: Some("OPENROUTER_API_KEY"),
+            oauth: None,
+            oauth_needs_issuer: false,
+        },
+        ProviderDescriptor {
+            type_key: "ollama",
+            display_name: "Ollama",
+            kind: ProviderKind::Ollama,
+            auth: &[AuthOption {
+                method: AuthMethod::None,
+                label: "No credential",
+                default_endpoint: Some("http://localhost:11434"),
+            }],
+            key_guidance_url: None,
+            api_key_env: None,
+            oauth: None,
+            oauth_needs_issuer: false,
+        },
+        ProviderDescriptor {
+            type_key: "openai-compatible",
+            display_name: "OpenAI-compatible (llama.cpp, vLLM, LM Studio, gateways)",
+            kind: ProviderKind::OpenAiCompatible,
+            auth: &[
+                AuthOption {
+                    method: AuthMethod::None,
+                    label: "No credential",
+                    default_endpoint: None,
+                },
+                AuthOption {
+                    method: AuthMethod::ApiKey,
+                    label: "API key (sent as a bearer token)",
+                    default_endpoint: None,
+                },
+                AuthOption {
+                    method: AuthMethod::OAuthPkce,
+                    label: "OAuth 2.0 (browser)",
+                    default_endpoint: None,
+                },
+                AuthOption {
+                    method: AuthMethod::OAuthDevice,
+                    label: "OAuth 2.0 (device code)",
+                    default_endpoint: None,
+                },
+            ],
+            key_guidance_url: None,
+            api_key_env: None,
+            oauth: None,
+            oauth_needs_issuer: true,
+        },
+    ]
+}

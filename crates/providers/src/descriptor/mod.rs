@@ -1,0 +1,178 @@
+//! Provider descriptors: what each provider type is, how it authenticates, where it lives.
+
+mod builtin;
+mod oauth_defaults;
+mod registry;
+
+#[cfg(test)]
+mod tests;
+
+pub use oauth_defaults::{OAuthClientDefaults, OAuthFlavour, OAuthOverrides, ResolvedOAuthClient};
+pub use registry::{ProviderRegistry, UnknownProviderType};
+
+use std::fmt;
+
+/// How a provider proves who the user is.
+///
+/// Serialized by name (`"OAuthDevice"`), parsed ignoring case, as netclaw.json stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum AuthMethod {
+    /// No credential: the endpoint alone (Ollama, a local server).
+    None,
+    /// A static API key sent as a bearer token (or `x-api-key` for Anthropic).
+    ApiKey,
+    /// OAuth through a device code the user types on another screen.
+    OAuthDevice,
+    /// OAuth through the browser with PKCE and a loopback redirect.
+    OAuthPkce,
+}
+
+impl AuthMethod {
+    /// Every method, in display order.
+    pub const ALL: [Self; 4] = [Self::None, Self::ApiKey, Self::OAuthDevice, Self::OAuthPkce];
+
+    /// The name stored in netclaw.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "None",
+            Self::ApiKey => "ApiKey",
+            Self::OAuthDevice => "OAuthDevice",
+            Self::OAuthPkce => "OAuthPkce",
+        }
+    }
+
+    /// True for the two OAuth methods.
+    pub fn is_oauth(self) -> bool {
+        matches!(self, Self::OAuthDevice | Self::OAuthPkce)
+    }
+
+    /// Parses a stored name, ignoring case.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl fmt::Display for AuthMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Self::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown auth method `{name}`; expected one of None, ApiKey, OAuthDevice, OAuthPkce"
+            ))
+        })
+    }
+}
+
+/// The provider families netclaw speaks to; each has its own probe and chat wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderKind {
+    /// OpenAI: the Codex backend through a ChatGPT subscription, or the platform API with a key.
+    OpenAi,
+    /// Anthropic's Messages API.
+    Anthropic,
+    /// OpenRouter's OpenAI-style API.
+    OpenRouter,
+    /// A local or remote Ollama server.
+    Ollama,
+    /// Any server speaking OpenAI Chat Completions (llama.cpp, vLLM, LM Studio, gateways).
+    OpenAiCompatible,
+}
+
+/// One way to sign in to a provider, with the label a picker shows for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthOption {
+    /// The method.
+    pub method: AuthMethod,
+    /// What a picker shows, e.g. "ChatGPT subscription (device code)".
+    pub label: &'static str,
+    /// The endpoint used with this method when the provider sets none.
+    pub default_endpoint: Option<&'static str>,
+}
+
+/// Everything netclaw knows about a provider type before any configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderDescriptor {
+    /// The key stored in `Type` (`openai`, `anthropic`, …).
+    pub type_key: &'static str,
+    /// Human name, e.g. "OpenAI".
+    pub display_name: &'static str,
+    /// The family, which selects probe and chat wire.
+    pub kind: ProviderKind,
+    /// Supported sign-in methods, the first being the default.
+    pub auth: &'static [AuthOption],
+    /// Where the user gets an API key, when the provider takes one.
+    pub key_guidance_url: Option<&'static str>,
+    /// The conventional environment variable holding an API key (`OPENAI_API_KEY`).
+    pub api_key_env: Option<&'static str>,
+    /// OAuth client defaults, when the provider offers OAuth with known servers.
+    pub oauth: Option<OAuthClientDefaults>,
+    /// True when OAuth is offered but its servers come from the provider's `OAuth.Issuer`.
+    pub oauth_needs_issuer: bool,
+}
+
+impl ProviderDescriptor {
+    /// The supported methods, default first.
+    pub fn auth_methods(&self) -> impl Iterator<Item = AuthMethod> + '_ {
+        self.auth.iter().map(|o| o.method)
+    }
+
+    /// The default method (first listed).
+    pub fn default_auth_method(&self) -> AuthMethod {
+        self.auth.first().map_or(AuthMethod::None, |o| o.method)
+    }
+
+    /// True when `method` is one this provider accepts.
+    pub fn supports(&self, method: AuthMethod) -> bool {
+        self.auth_methods().any(|m| m == method)
+    }
+
+    /// The picker label of `method`, when supported.
+    pub fn label(&self, method: AuthMethod) -> Option<&'static str> {
+        self.auth
+            .iter()
+            .find(|o| o.method == method)
+            .map(|o| o.label)
+    }
+
+    /// The endpoint used with `method` when the provider sets none (`None` when one is required).
+    pub fn default_endpoint(&self, method: AuthMethod) -> Option<&'static str> {
+        self.auth
+            .iter()
+            .find(|o| o.method == method)
+            .or_else(|| self.auth.first())
+            .and_then(|o| o.default_endpoint)
+    }
+
+    /// `configured` when it is set and not blank, else the default for `method`; trailing
+    /// slashes removed.
+    pub fn effective_endpoint(
+        &self,
+        configured: Option<&str>,
+        method: AuthMethod,
+    ) -> Option<String> {
+        configured
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .or_else(|| self.default_endpoint(method))
+            .map(|s| s.trim_end_matches('/').to_owned())
+    }
+
+    /// True when the provider can be used with no credential at all.
+    pub fn credential_optional(&self) -> bool {
+        self.supports(AuthMethod::None)
+    }
+
+    /// The OAuth client for this provider with the user's `overrides` applied; `None` when the
+    /// provider has no OAuth defaults and the overrides name no issuer.
+    pub fn oauth_client(&self, overrides: &OAuthOverrides) -> Option<ResolvedOAuthClient> {
+        oauth_defaults::resolve(self.oauth.as_ref(), overrides)
+    }
+}
