@@ -1,1 +1,25 @@
 //! netclaw-daemon: the local HTTP daemon that serves providers, OAuth flows, chat and the gateway.
+//!
+//! The binary `netclaw-daemon` is a thin wrapper around [`spawn`]; the CLI talks to a running
+//! daemon through [`DaemonClient`], using the wire types of [`api`].
+
+pub mod api;
+mod client;
+mod error;
+mod routes;
+mod run_files;
+mod security;
+mod server;
+mod state;
+
+pub use client::{ClientError, DaemonClient};
+pub use error::ApiError;
+pub use run_files::{RunFileError, read_daemon_info, read_daemon_token};
+pub use server::{DaemonOptions, RunningDaemon, StartError, spawn};
+pub use state::{AppState, StateInit};
+
+/// The daemon's HTTP routes over `state`, with the security layers (Host check, bearer token,
+/// body limit, request ids). Tests drive it with `tower::ServiceExt::oneshot`.
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}

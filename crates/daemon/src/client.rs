@@ -1,0 +1,155 @@
+//! `DaemonClient`: the typed HTTP client the CLI uses to talk to a running daemon.
+
+use netclaw_config::Paths;
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::{ErrorEnvelope, Health};
+use crate::run_files::{RunFileError, read_daemon_info, read_daemon_token};
+
+/// Why a daemon call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The run files are missing or unreadable (the daemon is not running).
+    #[error(transparent)]
+    RunFiles(#[from] RunFileError),
+    /// The daemon did not answer.
+    #[error("cannot reach the netclaw daemon at `{url}`: {reason}")]
+    Unreachable {
+        /// The daemon URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The daemon answered with an error.
+    #[error("{message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The error code (`unauthorized`, `not_found`, …).
+        code: String,
+        /// The message.
+        message: String,
+        /// The hint, when there is one.
+        hint: Option<String>,
+    },
+    /// The daemon's answer could not be decoded.
+    #[error("unexpected answer from the daemon: {0}")]
+    Decode(String),
+}
+
+impl ClientError {
+    /// True when the daemon is not running or not reachable.
+    pub fn is_not_running(&self) -> bool {
+        matches!(
+            self,
+            Self::RunFiles(RunFileError::NotRunning { .. }) | Self::Unreachable { .. }
+        )
+    }
+}
+
+/// A client for one running daemon.
+#[derive(Debug, Clone)]
+pub struct DaemonClient {
+    base_url: String,
+    token: SecretString,
+    http: reqwest::Client,
+}
+
+impl DaemonClient {
+    /// A client for the daemon at `base_url` (`http://127.0.0.1:5199`) with `token`.
+    pub fn new(base_url: impl Into<String>, token: SecretString) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            token,
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A client for the daemon of `paths`, from `run/daemon.json` and `run/daemon.token`.
+    pub fn from_run_files(paths: &Paths) -> Result<Self, ClientError> {
+        let info = read_daemon_info(paths)?;
+        let token = read_daemon_token(paths)?;
+        Ok(Self::new(info.base_url(), token))
+    }
+
+    /// The daemon's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `GET /api/health`.
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.call(Method::GET, "/api/health", None::<&()>).await
+    }
+
+    pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(self.token.expose_secret())
+    }
+
+    pub(crate) async fn send(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
+        let response = builder.send().await.map_err(|e| ClientError::Unreachable {
+            url: self.base_url.clone(),
+            reason: e.without_url().to_string(),
+        })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Err(error_from(response).await)
+    }
+
+    pub(crate) async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let mut builder = self.request(method, path);
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        let response = self.send(builder).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Decode(e.without_url().to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+}
+
+async fn error_from(response: reqwest::Response) -> ClientError {
+    let status = response.status();
+    let bytes = response.bytes().await.unwrap_or_default();
+    match serde_json::from_slice::<ErrorEnvelope>(&bytes) {
+        Ok(envelope) => ClientError::Api {
+            status: status.as_u16(),
+            code: envelope.error.code,
+            message: envelope.error.message,
+            hint: envelope.error.hint,
+        },
+        Err(_) => ClientError::Api {
+            status: status.as_u16(),
+            code: code_for(status).to_owned(),
+            message: format!("the daemon answered HTTP {}", status.as_u16()),
+            hint: None,
+        },
+    }
+}
+
+fn code_for(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::NOT_FOUND => "not_found",
+        _ => "http_error",
+    }
+}

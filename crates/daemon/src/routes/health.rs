@@ -1,0 +1,18 @@
+//! `GET /api/health`: open to all local callers; says whether the config on disk is in use.
+
+use axum::Json;
+use axum::extract::State;
+
+use crate::api::{Health, HealthStatus};
+use crate::state::AppState;
+
+pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: HealthStatus::Ok,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        pid: std::process::id(),
+        started_at: state.started_at(),
+        config_loaded_at: None,
+        config_error: None,
+    })
+}

@@ -1,0 +1,120 @@
+//! Who may call: the loopback `Host` check (DNS rebinding), the bearer token (constant-time),
+//! and request ids with one log line per request (path only: queries may carry OAuth codes).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+use subtle::ConstantTimeEq;
+use tracing::Instrument;
+
+use crate::error::ApiError;
+use crate::routes::gateway_error;
+use crate::state::AppState;
+
+/// Host names accepted in the `Host` header, besides a configured non-loopback bind host.
+const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
+
+/// Rejects requests whose `Host` is not a loopback name with the daemon's port, and requests
+/// without the right bearer token on protected routes.
+pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let gateway = req.uri().path().starts_with("/v1/") || req.uri().path() == "/v1";
+    if !host_allowed(&state, req.headers().get(header::HOST)) {
+        let message = "the `Host` header must name the daemon on loopback";
+        tracing::warn!("refused a request with a foreign Host header");
+        return if gateway {
+            gateway_error(
+                StatusCode::FORBIDDEN,
+                message,
+                "permission_error",
+                "forbidden_host",
+            )
+        } else {
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", message).into_response()
+        };
+    }
+    if is_public(req.method(), req.uri().path()) {
+        return next.run(req).await;
+    }
+    match bearer_matches(&state, req.headers().get(header::AUTHORIZATION)) {
+        Ok(()) => next.run(req).await,
+        Err(message) => {
+            if gateway {
+                gateway_error(
+                    StatusCode::UNAUTHORIZED,
+                    message,
+                    "invalid_request_error",
+                    "invalid_api_key",
+                )
+            } else {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+                    .with_hint("use the token in `run/daemon.token`; `netclaw daemon status` shows the daemon in use")
+                    .into_response()
+            }
+        }
+    }
+}
+
+fn is_public(method: &Method, path: &str) -> bool {
+    method == Method::GET && (path == "/api/health" || path == "/api/provider/oauth/callback")
+}
+
+fn host_allowed(state: &AppState, host: Option<&HeaderValue>) -> bool {
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Some((name, port)) = host.rsplit_once(':') else {
+        return false;
+    };
+    if port.parse::<u16>().ok() != Some(state.port()) {
+        return false;
+    }
+    LOOPBACK_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || state
+            .extra_host()
+            .is_some_and(|h| h.eq_ignore_ascii_case(name))
+}
+
+fn bearer_matches(state: &AppState, value: Option<&HeaderValue>) -> Result<(), &'static str> {
+    let Some(value) = value else {
+        return Err("this route needs `Authorization: Bearer <daemon token>`");
+    };
+    let presented = value
+        .as_bytes()
+        .strip_prefix(b"Bearer ")
+        .ok_or("the `Authorization` header must be `Bearer <daemon token>`")?;
+    let expected = state.token().expose_secret().as_bytes();
+    if bool::from(presented.ct_eq(expected)) {
+        Ok(())
+    } else {
+        Err("the daemon token is wrong (it changes at every daemon start)")
+    }
+}
+
+/// Gives each request an id (`x-request-id`), a tracing span and one completion log line.
+pub(crate) async fn trace_requests(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let id = state.next_request_id();
+    let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path());
+    let started = std::time::Instant::now();
+    async move {
+        let mut response = next.run(req).await;
+        let status = response.status().as_u16();
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if status >= 500 {
+            tracing::warn!(status, micros, "request failed");
+        } else {
+            tracing::info!(status, micros, "request done");
+        }
+        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+            response.headers_mut().insert("x-request-id", value);
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}

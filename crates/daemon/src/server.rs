@@ -1,0 +1,242 @@
+//! Starting and stopping the daemon: lock, bind, run files, serve, graceful shutdown.
+
+use std::future::IntoFuture;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use netclaw_config::{EnvSnapshot, Paths};
+use secrecy::SecretString;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{DEFAULT_PORT, DaemonInfo};
+use crate::client::DaemonClient;
+use crate::run_files::{self, LockError, RunLock};
+use crate::state::{AppState, StateInit};
+
+/// How to start the daemon; `None` fields fall back to the config, then the defaults.
+#[derive(Debug, Clone)]
+pub struct DaemonOptions {
+    /// Port to bind (`0` = any free port). Overrides `Daemon.Port`.
+    pub port: Option<u16>,
+    /// Address to bind. Overrides `Daemon.Host`; default `127.0.0.1`.
+    pub host: Option<IpAddr>,
+    /// How long open connections may take to finish after shutdown is requested.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for DaemonOptions {
+    fn default() -> Self {
+        Self {
+            port: None,
+            host: None,
+            shutdown_deadline: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Why the daemon could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Another daemon holds the lock for this home.
+    #[error("a netclaw daemon is already running for home `{home}`{}", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    AlreadyRunning {
+        /// The netclaw home.
+        home: PathBuf,
+        /// The running daemon's pid, when `run/daemon.json` names it.
+        pid: Option<u32>,
+    },
+    /// The address could not be bound.
+    #[error("cannot listen on `{address}`: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A run file could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    RunFile {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// No randomness for the token.
+    #[error("cannot generate the daemon token: {0}")]
+    Random(String),
+}
+
+impl StartError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::AlreadyRunning { .. } => {
+                Some("stop it with `netclaw daemon stop`, or use another `--home`")
+            }
+            Self::Bind { .. } => {
+                Some("pick another port with `--port` (or `Daemon.Port` in netclaw.json)")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A daemon serving in the background of this process.
+#[derive(Debug)]
+pub struct RunningDaemon {
+    addr: SocketAddr,
+    token: SecretString,
+    state: AppState,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningDaemon {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// `http://<addr>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// The bearer token (also in `run/daemon.token`).
+    pub fn token(&self) -> &SecretString {
+        &self.token
+    }
+    /// The daemon's shared state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+    /// A client for this daemon.
+    pub fn client(&self) -> DaemonClient {
+        DaemonClient::new(self.base_url(), self.token.clone())
+    }
+    /// Fires shutdown when cancelled (signal handlers hold a clone).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.state.shutdown_token().clone()
+    }
+    /// Requests shutdown and waits until the server stopped and `run/daemon.json` is gone.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.state.shutdown_token().cancel();
+        self.wait().await
+    }
+    /// Waits until the daemon stops (after [`Self::shutdown_token`] fires).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Starts the daemon for `paths`: takes the lock, binds, writes `run/daemon.json` and a fresh
+/// `run/daemon.token`, and serves until [`RunningDaemon::shutdown`] or its token fires.
+pub async fn spawn(
+    paths: Paths,
+    env: EnvSnapshot,
+    options: DaemonOptions,
+) -> Result<RunningDaemon, StartError> {
+    let lock = match run_files::acquire_lock(&paths) {
+        Ok(lock) => lock,
+        Err(LockError::Held(pid)) => {
+            return Err(StartError::AlreadyRunning {
+                home: paths.home().to_path_buf(),
+                pid,
+            });
+        }
+        Err(LockError::Io(source)) => {
+            return Err(StartError::RunFile {
+                path: paths.daemon_lock_file(),
+                source,
+            });
+        }
+    };
+    let host = options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let port = options.port.unwrap_or(DEFAULT_PORT);
+    if !host.is_loopback() {
+        tracing::warn!(%host, "binding a non-loopback address: other machines can reach the daemon (the token still guards it)");
+    }
+    let bind = SocketAddr::new(host, port);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|source| StartError::Bind {
+            address: bind,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(|source| StartError::Bind {
+        address: bind,
+        source,
+    })?;
+    let connect_ip = if host.is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        host
+    };
+    let addr = SocketAddr::new(connect_ip, local.port());
+
+    let token = run_files::fresh_token().map_err(|e| StartError::Random(e.to_string()))?;
+    run_files::write_token(&paths, &token).map_err(|source| StartError::RunFile {
+        path: paths.daemon_token_file(),
+        source,
+    })?;
+    let state = AppState::new(StateInit {
+        paths: paths.clone(),
+        env,
+        token: token.clone(),
+        port: local.port(),
+        extra_host: (!host.is_loopback() && !host.is_unspecified()).then(|| host.to_string()),
+    });
+    let info = DaemonInfo {
+        pid: std::process::id(),
+        address: addr,
+        started_at: state.started_at(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    run_files::write_info(&paths, &info).map_err(|source| StartError::RunFile {
+        path: paths.daemon_info_file(),
+        source,
+    })?;
+    tracing::info!(address = %addr, pid = info.pid, "daemon listening");
+
+    let router = crate::router(state.clone());
+    let task = tokio::spawn(serve(
+        listener,
+        router,
+        state.clone(),
+        lock,
+        options.shutdown_deadline,
+    ));
+    Ok(RunningDaemon {
+        addr,
+        token,
+        state,
+        task,
+    })
+}
+
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    state: AppState,
+    lock: RunLock,
+    deadline: Duration,
+) -> std::io::Result<()> {
+    let shutdown = state.shutdown_token().clone();
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .into_future();
+    let cut_off = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(deadline).await;
+    };
+    let result = tokio::select! {
+        result = server => result,
+        () = cut_off => {
+            tracing::warn!(seconds = deadline.as_secs_f64(), "connections still open at the shutdown deadline; closing them");
+            Ok(())
+        }
+    };
+    run_files::remove_info(state.paths());
+    drop(lock);
+    tracing::info!("daemon stopped");
+    result
+}

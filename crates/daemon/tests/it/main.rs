@@ -1,0 +1,6 @@
+//! netclaw-daemon integration tests: the router without a socket, and real daemons on loopback.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod lifecycle;
+mod security;
+mod support;
