@@ -1,1 +1,0 @@
-//! Credentials that stay valid: API keys and OAuth tokens refreshed single-flight and persisted.

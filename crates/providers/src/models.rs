@@ -1,1 +1,0 @@
-//! The model catalog: every model with its capabilities and where each value came from.

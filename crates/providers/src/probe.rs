@@ -1,1 +1,0 @@
-//! Live probes: does a provider answer, and which models does it offer.
