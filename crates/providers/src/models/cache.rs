@@ -50,7 +50,12 @@ impl DiscoveryCache {
     }
 
     /// The last discovery for `provider` when it is at most `max_age` old at `now`.
-    pub fn get_fresh(&self, provider: &str, now: Timestamp, max_age: SignedDuration) -> Option<CachedDiscovery> {
+    pub fn get_fresh(
+        &self,
+        provider: &str,
+        now: Timestamp,
+        max_age: SignedDuration,
+    ) -> Option<CachedDiscovery> {
         self.get(provider)
             .filter(|c| now.duration_since(c.fetched_at) <= max_age)
     }

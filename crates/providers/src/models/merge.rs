@@ -51,12 +51,17 @@ pub fn merge_model(
         (catalog, Provenance::Catalog),
     ];
     let discovered = pick(
-        [(live, Provenance::Live), (catalog, Provenance::Catalog), (None, Provenance::Default)],
+        [
+            (live, Provenance::Live),
+            (catalog, Provenance::Catalog),
+            (None, Provenance::Default),
+        ],
         |f| f.context_window.as_ref(),
     );
-    if let (Some(configured), Some(discovered)) =
-        (overrides.and_then(|o| o.context_window), discovered.as_ref())
-        && configured > discovered.value
+    if let (Some(configured), Some(discovered)) = (
+        overrides.and_then(|o| o.context_window),
+        discovered.as_ref(),
+    ) && configured > discovered.value
     {
         return Err(ContextWindowExceeded {
             model: id.to_owned(),

@@ -72,7 +72,7 @@ pub struct Pricing {
 /// Live discovery, the bundled catalog and the user's overrides all produce this shape;
 /// [`merge_model`] layers them into a [`ModelInfo`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub struct ModelFacts {
     /// The model id the provider expects in requests.
     pub id: String,

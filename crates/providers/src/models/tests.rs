@@ -12,7 +12,14 @@ fn bundled_openai_catalog_parses_and_is_in_canonical_form() {
     let ids: Vec<_> = catalog.models.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["gpt-5.5", "gpt-5.4", "gpt-5.4-mini", "gpt-5.3-codex", "gpt-5.3-codex-spark", "gpt-5.2"]
+        [
+            "gpt-5.5",
+            "gpt-5.4",
+            "gpt-5.4-mini",
+            "gpt-5.3-codex",
+            "gpt-5.3-codex-spark",
+            "gpt-5.2"
+        ]
     );
     let spark = &catalog.models[4];
     assert_eq!(spark.context_window, Some(400_000));
@@ -33,7 +40,10 @@ fn modalities_parse_vendor_names_and_ignore_unknown_ones() {
         Some(Modalities::of([Modality::Text, Modality::Image]))
     );
     assert_eq!(Modalities::parse_names(["file"]), None);
-    assert_eq!(Modalities::of([Modality::Image, Modality::Text]).to_string(), "text+image");
+    assert_eq!(
+        Modalities::of([Modality::Image, Modality::Text]).to_string(),
+        "text+image"
+    );
 }
 
 #[test]
@@ -44,8 +54,16 @@ fn cache_keeps_the_last_discovery_and_honours_age() {
     cache.store("openai", vec![ModelFacts::new("b")], t0);
     assert_eq!(cache.get("OPENAI").unwrap().models[0].id, "b");
     let later = t0 + SignedDuration::from_mins(10);
-    assert!(cache.get_fresh("openai", later, SignedDuration::from_mins(10)).is_some());
-    assert!(cache.get_fresh("openai", later, SignedDuration::from_mins(9)).is_none());
+    assert!(
+        cache
+            .get_fresh("openai", later, SignedDuration::from_mins(10))
+            .is_some()
+    );
+    assert!(
+        cache
+            .get_fresh("openai", later, SignedDuration::from_mins(9))
+            .is_none()
+    );
     cache.forget("openai");
     assert!(cache.get("openai").is_none());
 }

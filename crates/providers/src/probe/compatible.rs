@@ -47,7 +47,10 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
         request = request.bearer_auth(bearer.token.expose_secret());
     }
     let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?.iter().filter_map(parse_model).collect())
+    Ok(data_array(LABEL, &body)?
+        .iter()
+        .filter_map(parse_model)
+        .collect())
 }
 
 /// Context window from `max_model_len` (vLLM), `context_length` / `top_provider.context_length`,

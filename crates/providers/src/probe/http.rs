@@ -74,7 +74,10 @@ impl<'a> ProbeHttp<'a> {
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
             return ProbeFailure::new(
                 ProbeClass::Tls,
-                format!("TLS connection failed: {}. Check the endpoint URL and its certificate.", innermost(err)),
+                format!(
+                    "TLS connection failed: {}. Check the endpoint URL and its certificate.",
+                    innermost(err)
+                ),
             );
         }
         let reason = io_reason(err).unwrap_or_else(|| innermost(err));
@@ -148,7 +151,11 @@ pub(crate) fn token_count(value: Option<&Value>) -> Option<u32> {
     }
     let capped = n.min(f64::from(i32::MAX));
     // Capped to i32::MAX and positive, so the conversion is exact enough and cannot wrap.
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "range checked above")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked above"
+    )]
     Some(capped as u32)
 }
 
@@ -161,7 +168,11 @@ pub(crate) fn data_array<'v>(label: &str, body: &'v Value) -> Result<&'v Vec<Val
 
 /// A non-blank string field.
 pub(crate) fn str_field<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// A string array field as modalities.

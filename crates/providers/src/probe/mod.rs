@@ -167,7 +167,9 @@ mod latency_ms {
         s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
-    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Duration, D::Error> {
         Ok(Duration::from_millis(serde::Deserialize::deserialize(d)?))
     }
 }
@@ -213,7 +215,8 @@ pub async fn probe(
             format!("Unknown provider type: {}", target.type_key),
         );
     };
-    let Some(endpoint) = descriptor.effective_endpoint(target.endpoint.as_deref(), target.auth_method)
+    let Some(endpoint) =
+        descriptor.effective_endpoint(target.endpoint.as_deref(), target.auth_method)
     else {
         return ProbeReport::failed(
             ProbeClass::NotConfigured,

@@ -50,7 +50,8 @@ pub(crate) fn parse_show(name: String, details: &Value) -> ModelFacts {
         .and_then(Value::as_array)
         .map(|c| c.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let vision = token_count(arch_value("vision.block_count")).is_some() || capabilities.contains(&"vision");
+    let vision =
+        token_count(arch_value("vision.block_count")).is_some() || capabilities.contains(&"vision");
     let input = if vision {
         Modalities::of([Modality::Text, Modality::Image])
     } else {

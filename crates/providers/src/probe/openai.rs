@@ -56,7 +56,9 @@ async fn codex(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure> 
     {
         return Err(ProbeFailure::new(
             ProbeClass::Auth,
-            format!("OAuth token expired {expiry}. Re-authenticate with `netclaw provider login {name}`."),
+            format!(
+                "OAuth token expired {expiry}. Re-authenticate with `netclaw provider login {name}`."
+            ),
         ));
     }
     let Some(account_id) = account_id_for(bearer) else {
@@ -88,7 +90,10 @@ pub(crate) fn parse_codex_models(body: &Value) -> Result<Vec<ModelFacts>, ProbeF
         .ok_or_else(|| invalid(CODEX_LABEL, "response did not contain a models array"))?;
     let mut models = Vec::new();
     for entry in entries {
-        let Some(id) = ["slug", "id", "model"].iter().find_map(|k| str_field(entry, k)) else {
+        let Some(id) = ["slug", "id", "model"]
+            .iter()
+            .find_map(|k| str_field(entry, k))
+        else {
             continue;
         };
         let hidden = str_field(entry, "visibility")
@@ -107,10 +112,17 @@ pub(crate) fn parse_codex_models(body: &Value) -> Result<Vec<ModelFacts>, ProbeF
         });
     }
     if models.is_empty() {
-        return Err(invalid(CODEX_LABEL, "response contained no picker-visible models"));
+        return Err(invalid(
+            CODEX_LABEL,
+            "response contained no picker-visible models",
+        ));
     }
     let missing = |f: &dyn Fn(&ModelFacts) -> bool| -> Vec<&str> {
-        models.iter().filter(|m| f(m)).map(|m| m.id.as_str()).collect()
+        models
+            .iter()
+            .filter(|m| f(m))
+            .map(|m| m.id.as_str())
+            .collect()
     };
     let no_context = missing(&|m| m.context_window.is_none());
     if !no_context.is_empty() {

@@ -22,7 +22,10 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
         .get(format!("{}/models", ctx.endpoint))
         .bearer_auth(bearer.token.expose_secret());
     let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?.iter().filter_map(parse_model).collect())
+    Ok(data_array(LABEL, &body)?
+        .iter()
+        .filter_map(parse_model)
+        .collect())
 }
 
 fn parse_model(m: &Value) -> Option<ModelFacts> {

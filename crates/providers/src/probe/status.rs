@@ -33,7 +33,12 @@ fn is_quota(body: &[u8]) -> bool {
     ["/error/code", "/error/type", "/code", "/type"]
         .iter()
         .filter_map(|p| json.pointer(p).and_then(Value::as_str))
-        .any(|c| matches!(c, "insufficient_quota" | "usage_limit_reached" | "billing_hard_limit_reached"))
+        .any(|c| {
+            matches!(
+                c,
+                "insufficient_quota" | "usage_limit_reached" | "billing_hard_limit_reached"
+            )
+        })
 }
 
 /// Classifies a non-success status from `label`'s model listing.
@@ -71,7 +76,10 @@ pub(crate) fn fail_for_status(label: &str, status: StatusCode, body: &[u8]) -> P
             ProbeClass::Unreachable,
             format!("The {label} service returned {code}. It may be experiencing issues."),
         ),
-        _ => ProbeFailure::new(ProbeClass::BadResponse, format!("{label} returned HTTP {code}.")),
+        _ => ProbeFailure::new(
+            ProbeClass::BadResponse,
+            format!("{label} returned HTTP {code}."),
+        ),
     }
 }
 

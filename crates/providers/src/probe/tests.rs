@@ -8,11 +8,17 @@ use super::*;
 fn compatible_endpoint_appends_v1_only_when_missing() {
     let e = OpenAiCompatibleEndpoint::from_base_url("http://localhost:8080");
     assert_eq!(e.models, "http://localhost:8080/v1/models");
-    assert_eq!(e.chat_completions, "http://localhost:8080/v1/chat/completions");
+    assert_eq!(
+        e.chat_completions,
+        "http://localhost:8080/v1/chat/completions"
+    );
     let e = OpenAiCompatibleEndpoint::from_base_url("http://localhost:8080/v1/");
     assert_eq!(e.models, "http://localhost:8080/v1/models");
     let e = OpenAiCompatibleEndpoint::from_base_url("https://gw.example.test/api/v1");
-    assert_eq!(e.chat_completions, "https://gw.example.test/api/v1/chat/completions");
+    assert_eq!(
+        e.chat_completions,
+        "https://gw.example.test/api/v1/chat/completions"
+    );
     let e = OpenAiCompatibleEndpoint::from_base_url("https://gw.example.test/proxy");
     assert_eq!(e.models, "https://gw.example.test/proxy/v1/models");
 }
@@ -45,9 +51,18 @@ fn ollama_show_reads_architecture_context_and_vision() {
 
 #[test]
 fn status_detail_reads_the_usual_shapes() {
-    assert_eq!(status::detail(br#"{"error":{"message":"bad key"}}"#).as_deref(), Some("bad key"));
-    assert_eq!(status::detail(br#"{"error":"nope"}"#).as_deref(), Some("nope"));
-    assert_eq!(status::detail(br#"{"detail":"Unauthorized"}"#).as_deref(), Some("Unauthorized"));
+    assert_eq!(
+        status::detail(br#"{"error":{"message":"bad key"}}"#).as_deref(),
+        Some("bad key")
+    );
+    assert_eq!(
+        status::detail(br#"{"error":"nope"}"#).as_deref(),
+        Some("nope")
+    );
+    assert_eq!(
+        status::detail(br#"{"detail":"Unauthorized"}"#).as_deref(),
+        Some("Unauthorized")
+    );
     assert_eq!(status::detail(b"<html>"), None);
 }
 

@@ -1,1 +1,6 @@
 //! Descriptor, probe, model catalog and credentials tests.
+
+mod models;
+mod probe_failures;
+mod probe_success;
+mod support;
