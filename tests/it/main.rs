@@ -1,4 +1,4 @@
 //! Workspace tests: one binary, one module per scenario.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
-mod layering;
+mod tidy;

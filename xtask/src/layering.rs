@@ -1,8 +1,10 @@
 //! The crate arrows of SPEC §1, checked against `cargo metadata` so a forbidden edge fails CI.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::process::Command;
 
+use anyhow::{Context, bail};
 use serde_json::Value;
 
 /// netclaw crate → the netclaw crates it may depend on (normal and build dependencies).
@@ -53,116 +55,120 @@ const FORBIDDEN_DIRECT: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn metadata() -> Value {
-    let cargo = env!("CARGO");
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
-    let out = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--manifest-path",
-            manifest,
-        ])
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        out.status.success(),
-        "cargo metadata failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON")
-}
+/// Package id → (name, ids of its normal/build dependencies).
+type Graph = BTreeMap<String, (String, Vec<String>)>;
 
-/// Package id → (name, ids of its normal/build dependencies), from the resolve graph.
-fn graph(meta: &Value) -> BTreeMap<String, (String, Vec<String>)> {
-    let names: BTreeMap<&str, &str> = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
-        .collect();
-    meta["resolve"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|node| {
-            let id = node["id"].as_str().unwrap();
-            let deps = node["deps"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|d| {
-                    d["dep_kinds"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|k| k["kind"].is_null() || k["kind"] == "build")
-                })
-                .map(|d| d["pkg"].as_str().unwrap().to_owned())
-                .collect();
-            (id.to_owned(), (names[id].to_owned(), deps))
-        })
-        .collect()
-}
-
-fn id_of<'a>(graph: &'a BTreeMap<String, (String, Vec<String>)>, name: &str) -> &'a str {
-    graph
-        .iter()
-        .find(|(_, (n, _))| n == name)
-        .map(|(id, _)| id.as_str())
-        .unwrap_or_else(|| panic!("{name} is in the workspace"))
-}
-
-#[test]
-fn netclaw_crates_depend_only_along_the_allowed_arrows() {
-    let meta = metadata();
-    let graph = graph(&meta);
-    let mut violations = Vec::new();
+/// Every edge of the workspace's dependency graph that SPEC §1 does not allow.
+pub fn violations(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
+    let graph = graph(&metadata(workspace_root)?)?;
+    let mut found = Vec::new();
     for (krate, allowed) in ALLOWED {
-        let (_, deps) = &graph[id_of(&graph, krate)];
-        for dep in deps {
-            let dep_name = &graph[dep].0;
-            if dep_name.starts_with("netclaw-") && !allowed.contains(&dep_name.as_str()) {
-                violations.push(format!("{krate} → {dep_name}"));
+        for dep in direct_deps(&graph, krate)? {
+            if dep.starts_with("netclaw-") && !allowed.contains(&dep) {
+                found.push(format!(
+                    "{krate} → {dep} (SPEC §1 does not allow this arrow)"
+                ));
             }
         }
     }
-    assert!(
-        violations.is_empty(),
-        "arrows SPEC §1 does not allow: {violations:?}"
-    );
-}
-
-#[test]
-fn netclaw_crates_do_not_pull_forbidden_third_party_crates() {
-    let meta = metadata();
-    let graph = graph(&meta);
-    let mut violations = Vec::new();
     for (krate, forbidden) in FORBIDDEN_DIRECT {
-        let (_, deps) = &graph[id_of(&graph, krate)];
-        for dep in deps {
-            if forbidden.contains(&graph[dep].0.as_str()) {
-                violations.push(format!("{krate} depends on {}", graph[dep].0));
+        for dep in direct_deps(&graph, krate)? {
+            if forbidden.contains(&dep) {
+                found.push(format!(
+                    "{krate} depends on {dep}, which belongs to another layer"
+                ));
             }
         }
     }
     for (krate, forbidden) in FORBIDDEN_ANYWHERE {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![id_of(&graph, krate).to_owned()];
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id.clone()) {
-                continue;
+        for dep in reachable(&graph, krate)? {
+            if forbidden.contains(&dep) {
+                found.push(format!("{krate} pulls in {dep}"));
             }
-            let (name, deps) = &graph[&id];
-            if forbidden.contains(&name.as_str()) {
-                violations.push(format!("{krate} pulls {name}"));
-            }
-            stack.extend(deps.iter().cloned());
         }
     }
-    assert!(
-        violations.is_empty(),
-        "forbidden dependencies: {violations:?}"
-    );
+    Ok(found)
+}
+
+fn metadata(workspace_root: &Path) -> anyhow::Result<Value> {
+    let cargo = option_env!("CARGO").unwrap_or("cargo");
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(workspace_root.join("Cargo.toml"))
+        .output()
+        .context("running `cargo metadata`")?;
+    if !out.status.success() {
+        bail!(
+            "`cargo metadata` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")
+}
+
+fn graph(meta: &Value) -> anyhow::Result<Graph> {
+    let str_of = |v: &Value, what: &str| {
+        v.as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("metadata: {what}"))
+    };
+    let mut names = BTreeMap::new();
+    for p in meta["packages"].as_array().context("metadata: packages")? {
+        names.insert(
+            str_of(&p["id"], "package id")?,
+            str_of(&p["name"], "package name")?,
+        );
+    }
+    let mut graph = Graph::new();
+    for node in meta["resolve"]["nodes"]
+        .as_array()
+        .context("metadata: resolve")?
+    {
+        let id = str_of(&node["id"], "node id")?;
+        let mut deps = Vec::new();
+        for d in node["deps"].as_array().context("metadata: deps")? {
+            let kinds = d["dep_kinds"].as_array().context("metadata: dep_kinds")?;
+            if kinds
+                .iter()
+                .any(|k| k["kind"].is_null() || k["kind"] == "build")
+            {
+                deps.push(str_of(&d["pkg"], "dep pkg")?);
+            }
+        }
+        let name = names
+            .get(&id)
+            .cloned()
+            .with_context(|| format!("metadata: no package {id}"))?;
+        graph.insert(id, (name, deps));
+    }
+    Ok(graph)
+}
+
+fn id_of<'a>(graph: &'a Graph, name: &str) -> anyhow::Result<&'a str> {
+    graph
+        .iter()
+        .find(|(_, (n, _))| n == name)
+        .map(|(id, _)| id.as_str())
+        .with_context(|| format!("{name} is not in the workspace"))
+}
+
+fn direct_deps<'a>(graph: &'a Graph, name: &str) -> anyhow::Result<Vec<&'a str>> {
+    let (_, deps) = &graph[id_of(graph, name)?];
+    Ok(deps.iter().map(|d| graph[d].0.as_str()).collect())
+}
+
+fn reachable<'a>(graph: &'a Graph, name: &str) -> anyhow::Result<BTreeSet<&'a str>> {
+    let mut seen = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut stack = vec![id_of(graph, name)?];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let (n, deps) = &graph[id];
+        names.insert(n.as_str());
+        stack.extend(deps.iter().map(String::as_str));
+    }
+    names.remove(name);
+    Ok(names)
 }

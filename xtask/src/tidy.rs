@@ -1,0 +1,99 @@
+//! `cargo xtask tidy`: source rules no compiler checks (module docs, banned test attributes, env reads, secret exposure).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// Directories never scanned.
+const SKIPPED_DIRS: &[&str] = &["target", ".git", "node_modules"];
+
+/// The one file allowed to read the process environment.
+const ENV_READER: &str = "crates/config/src/env.rs";
+
+/// Files allowed to call `expose_secret`: where a secret becomes a header, a request body, or
+/// bytes in the secrets file. Everything else handles `SecretString` opaquely.
+const EXPOSE_SECRET_ALLOWED: &[&str] = &[];
+
+/// Every broken rule in the workspace, as `path:line: what` lines.
+pub fn violations(root: &Path) -> anyhow::Result<Vec<String>> {
+    let mut files = Vec::new();
+    collect_rust_files(root, &mut files)?;
+    files.sort();
+    let mut found = Vec::new();
+    for file in files {
+        let text =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let rel = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        check_file(&rel, &text, &mut found);
+    }
+    Ok(found)
+}
+
+/// The rules for one file; `rel` is its path from the workspace root with `/` separators.
+pub fn check_file(rel: &str, text: &str, found: &mut Vec<String>) {
+    if !text.starts_with("//!") {
+        found.push(format!(
+            "{rel}:1: does not start with a `//!` line saying what the file is for"
+        ));
+    }
+    let banned_attrs = [concat!("#[", "ignore"), concat!("#[", "should_panic")];
+    let env_reads = [
+        concat!("env::", "var("),
+        concat!("env::", "var_os("),
+        concat!("env::", "vars("),
+    ];
+    let expose = concat!("expose_", "secret");
+    for (index, line) in text.lines().enumerate() {
+        let n = index + 1;
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        for attr in banned_attrs {
+            if code.contains(attr) {
+                found.push(format!(
+                    "{rel}:{n}: `{attr}]` is banned: a test must run and be able to fail"
+                ));
+            }
+        }
+        if rel != ENV_READER && env_reads.iter().any(|p| code.contains(p)) {
+            found.push(format!(
+                "{rel}:{n}: reads the environment; use `netclaw_config::EnvSnapshot`"
+            ));
+        }
+        if code.contains(expose) && !EXPOSE_SECRET_ALLOWED.contains(&rel) && !is_test_path(rel) {
+            found.push(format!(
+                "{rel}:{n}: calls `{expose}` outside the places that write headers or files (see `EXPOSE_SECRET_ALLOWED` in xtask/src/tidy.rs)"
+            ));
+        }
+    }
+}
+
+/// Tests may look at secrets to assert on them.
+fn is_test_path(rel: &str) -> bool {
+    rel.contains("/tests/")
+        || rel.starts_with("tests/")
+        || rel.ends_with("/tests.rs")
+        || rel.contains("/benches/")
+}
+
+fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if entry.file_type()?.is_dir() {
+            if !SKIPPED_DIRS.iter().any(|s| name == *s) {
+                collect_rust_files(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
