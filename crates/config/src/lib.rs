@@ -1,9 +1,36 @@
 //! netclaw-config: the only crate that knows netclaw's file layout, env var names and encryption.
 //!
-//! Everything else receives a [`Paths`] and an [`EnvSnapshot`] and asks this crate to read or write.
+//! Everything else receives a [`Paths`] and an [`EnvSnapshot`] and asks this crate to read or
+//! write. Read with [`Config::load`]; write through a [`ConfigStore`], whose
+//! [`ConfigStore::update`] runs a closure on a [`ConfigDocument`] under the cross-process lock.
 
+mod document;
 mod env;
+mod env_overrides;
+mod error;
+pub mod fs;
+mod json_file;
+mod load;
+pub mod migrate;
+mod model;
 mod paths;
+pub mod secret_serde;
+mod secrets;
+mod store;
+mod writers;
 
+pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
-pub use paths::{Paths, PathsError};
+pub use error::ConfigError;
+pub use load::{
+    Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_var,
+};
+pub use model::{
+    AuthMethod, DaemonSettings, InvalidProviderModel, Modalities, ModelRef, ModelRole, Models,
+    OAuthOverrides, ProviderEntry, ProviderModel, Settings, UnknownAuthMethod,
+};
+pub use paths::{Paths, PathsError, PermissionWarning, check_private};
+pub use secrecy::{ExposeSecret, SecretString};
+pub use secrets::{IdentitySource, ProviderSecrets, SecretField, SecretsPayload};
+pub use store::{ConfigStore, FilesStamp, MigrationReport};
+pub use writers::{CredentialWrite, OAuthTokens, ProviderWrite};

@@ -1,8 +1,12 @@
 //! Where netclaw keeps its files: resolved once from `--home`, `NETCLAW_HOME` or `~/.netclaw`.
 
+use std::fmt;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::env::{EnvSnapshot, EnvVars};
+use crate::error::ConfigError;
+use crate::fs::create_private_dir;
 
 /// No home directory could be found.
 #[derive(Debug, thiserror::Error)]
@@ -94,4 +98,59 @@ impl Paths {
     pub fn cache_dir(&self) -> PathBuf {
         self.home.join("cache")
     }
+
+    /// Creates the home and its standard directories, each with mode 0700 (existing ones are
+    /// left as they are).
+    pub fn ensure_dirs(&self) -> Result<(), ConfigError> {
+        for dir in [
+            self.home.clone(),
+            self.config_dir(),
+            self.keys_dir(),
+            self.run_dir(),
+            self.logs_dir(),
+            self.state_dir(),
+            self.cache_dir(),
+        ] {
+            create_private_dir(&dir)?;
+        }
+        Ok(())
+    }
+
+    /// Warnings for the secrets and identity files when group or others can read them.
+    pub fn permission_warnings(&self) -> Vec<PermissionWarning> {
+        [self.secrets_file(), self.identity_file()]
+            .iter()
+            .filter_map(|p| check_private(p))
+            .collect()
+    }
+}
+
+/// A file holding secrets or a key that group or others can access (ssh-style check).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionWarning {
+    /// The file.
+    pub path: PathBuf,
+    /// Its permission bits (e.g. `0o644`).
+    pub mode: u32,
+}
+
+impl fmt::Display for PermissionWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is accessible by group or others (mode {:04o}): run `chmod 600 {}`",
+            self.path.display(),
+            self.mode,
+            self.path.display()
+        )
+    }
+}
+
+/// A warning when `path` exists and its mode has any group/other bits.
+pub fn check_private(path: &Path) -> Option<PermissionWarning> {
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| PermissionWarning {
+        path: path.to_path_buf(),
+        mode,
+    })
 }

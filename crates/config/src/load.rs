@@ -1,0 +1,362 @@
+//! `Config::load`: defaults ⊕ netclaw.json ⊕ secrets ⊕ `NETCLAW_` env, layered with figment,
+//! plus the conventional key variables, keeping where every credential came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use figment::value::{Dict, Map as FigmentMap};
+use figment::{Figment, Metadata, Profile, Provider};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+
+use crate::document::ConfigDocument;
+use crate::env::{EnvSnapshot, EnvVars};
+use crate::env_overrides;
+use crate::error::ConfigError;
+use crate::model::{ProviderEntry, Settings};
+use crate::paths::{Paths, PermissionWarning, check_private};
+use crate::secrets::SecretField;
+use crate::store::ConfigStore;
+
+/// The layered configuration a program runs with: settings plus every provider's credentials.
+///
+/// Loading is a pure function of the two files, the identity and the env snapshot; a daemon
+/// keeps one in memory and loads a new one when the files change.
+#[derive(Debug)]
+pub struct Config {
+    /// Plain settings after env overrides (secret fields removed).
+    pub settings: Settings,
+    /// Credentials per configured provider (every provider in `settings` has an entry).
+    pub credentials: BTreeMap<String, ProviderCredentials>,
+    /// Things worth telling the user (`netclaw doctor`), none of them fatal.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// A provider's credentials, each with where it came from.
+#[derive(Debug, Default)]
+pub struct ProviderCredentials {
+    /// `ApiKey`.
+    pub api_key: Option<Credential>,
+    /// `OAuthAccessToken`.
+    pub oauth_access_token: Option<Credential>,
+    /// `OAuthRefreshToken`.
+    pub oauth_refresh_token: Option<Credential>,
+    /// `OAuthIdToken`.
+    pub oauth_id_token: Option<Credential>,
+    /// `OAuthAccountId`.
+    pub oauth_account_id: Option<Credential>,
+}
+
+impl ProviderCredentials {
+    /// The credential in `field`.
+    pub fn get(&self, field: SecretField) -> Option<&Credential> {
+        match field {
+            SecretField::ApiKey => self.api_key.as_ref(),
+            SecretField::OAuthAccessToken => self.oauth_access_token.as_ref(),
+            SecretField::OAuthRefreshToken => self.oauth_refresh_token.as_ref(),
+            SecretField::OAuthIdToken => self.oauth_id_token.as_ref(),
+            SecretField::OAuthAccountId => self.oauth_account_id.as_ref(),
+        }
+    }
+
+    fn slot(&mut self, field: SecretField) -> &mut Option<Credential> {
+        match field {
+            SecretField::ApiKey => &mut self.api_key,
+            SecretField::OAuthAccessToken => &mut self.oauth_access_token,
+            SecretField::OAuthRefreshToken => &mut self.oauth_refresh_token,
+            SecretField::OAuthIdToken => &mut self.oauth_id_token,
+            SecretField::OAuthAccountId => &mut self.oauth_account_id,
+        }
+    }
+}
+
+/// A secret value and where it came from.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The value; `Debug` shows `[REDACTED]`.
+    pub value: SecretString,
+    /// Where it came from.
+    pub source: CredentialSource,
+}
+
+/// Where a credential came from; shown by `provider list` and `doctor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// The encrypted secrets file.
+    Secrets,
+    /// An environment variable (`NETCLAW_Providers__x__ApiKey` or a conventional one such as
+    /// `OPENAI_API_KEY`).
+    Env {
+        /// The variable's name.
+        name: String,
+    },
+}
+
+impl fmt::Display for CredentialSource {
+    /// `secrets` or `env:NAME`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Secrets => f.write_str("secrets"),
+            Self::Env { name } => write!(f, "env:{name}"),
+        }
+    }
+}
+
+/// A problem found while loading that does not stop netclaw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadWarning {
+    /// A secrets or identity file is readable by group or others.
+    InsecurePermissions(PermissionWarning),
+    /// netclaw.json holds a secret field, which is ignored: secrets belong in the secrets file.
+    PlaintextSecretIgnored {
+        /// The provider.
+        provider: String,
+        /// The field.
+        field: SecretField,
+    },
+    /// The secrets file holds secrets for a provider that is not configured.
+    OrphanSecrets {
+        /// The provider name in the secrets file.
+        provider: String,
+    },
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InsecurePermissions(w) => w.fmt(f),
+            Self::PlaintextSecretIgnored { provider, field } => write!(
+                f,
+                "`Providers.{provider}.{field}` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.{provider}.{field}` and delete it from netclaw.json"
+            ),
+            Self::OrphanSecrets { provider } => write!(
+                f,
+                "the secrets file holds secrets for `{provider}`, which is not configured: remove them with `netclaw provider remove {provider}`"
+            ),
+        }
+    }
+}
+
+impl Config {
+    /// Reads both files under `paths` and layers them with `env`.
+    pub fn load(paths: &Paths, env: &EnvSnapshot) -> Result<Self, ConfigError> {
+        ConfigStore::new(paths.clone(), env).load(env)
+    }
+
+    /// Layers an already-read document with `env` (decrypting the secrets if not done yet).
+    pub fn from_document(doc: &mut ConfigDocument, env: &EnvSnapshot) -> Result<Self, ConfigError> {
+        let mut warnings = Vec::new();
+        // The file alone first: its shape errors carry line and column.
+        let file_settings = doc.settings()?;
+
+        let mut config_layer = doc.config_json().clone();
+        if let Some(Value::Object(providers)) = config_layer.get_mut("Providers") {
+            for (name, entry) in providers.iter_mut() {
+                let Value::Object(entry) = entry else {
+                    continue;
+                };
+                for field in SecretField::ALL {
+                    if entry.shift_remove(field.key()).is_some() {
+                        warnings.push(LoadWarning::PlaintextSecretIgnored {
+                            provider: name.clone(),
+                            field,
+                        });
+                    }
+                }
+            }
+        }
+
+        let file_names: Vec<String> = file_settings.providers.keys().cloned().collect();
+        let overrides = env_overrides::collect(env, &file_names);
+        let env_names: Vec<String> = overrides
+            .tree
+            .get("Providers")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+
+        let mut secrets_providers = Map::new();
+        for (stored_name, node) in &doc.secrets()?.providers {
+            let configured = file_names
+                .iter()
+                .chain(&env_names)
+                .find(|n| n.eq_ignore_ascii_case(stored_name));
+            let Some(name) = configured else {
+                warnings.push(LoadWarning::OrphanSecrets {
+                    provider: stored_name.clone(),
+                });
+                continue;
+            };
+            let mut fields = Map::new();
+            for field in SecretField::ALL {
+                if let Some(v) = node.field(field) {
+                    fields.insert(field.key().to_owned(), Value::from(v.expose_secret()));
+                }
+            }
+            secrets_providers.insert(name.clone(), Value::Object(fields));
+        }
+        let mut secrets_layer = Map::new();
+        secrets_layer.insert("Providers".to_owned(), Value::Object(secrets_providers));
+
+        let paths = doc.paths().clone();
+        let figment = Figment::new()
+            .merge(JsonLayer::new("defaults", None, defaults()))
+            .merge(JsonLayer::new(
+                "netclaw.json",
+                Some(paths.config_file()),
+                config_layer,
+            ))
+            .merge(JsonLayer::new(
+                "secrets",
+                Some(paths.secrets_file()),
+                secrets_layer,
+            ))
+            .merge(JsonLayer::new("env", None, overrides.tree));
+        let mut settings: Settings = figment.extract().map_err(|e| ConfigError::Invalid {
+            message: describe_figment_error(&e, &overrides.origins),
+        })?;
+
+        let mut credentials = BTreeMap::new();
+        for (name, entry) in &mut settings.providers {
+            let mut creds = ProviderCredentials::default();
+            for field in SecretField::ALL {
+                let Some(value) = entry.extra.shift_remove(field.key()) else {
+                    continue;
+                };
+                let Value::String(value) = value else {
+                    continue;
+                };
+                let source = match overrides.origins.get(&format!("Providers.{name}.{field}")) {
+                    Some(var) => CredentialSource::Env { name: var.clone() },
+                    None => CredentialSource::Secrets,
+                };
+                *creds.slot(field) = Some(Credential {
+                    value: SecretString::from(value),
+                    source,
+                });
+            }
+            apply_conventional_key(entry, &mut creds, env);
+            credentials.insert(name.clone(), creds);
+        }
+
+        let mut checked = vec![paths.secrets_file()];
+        checked.extend(doc_identity_file(doc));
+        warnings.extend(
+            checked
+                .iter()
+                .filter_map(|p| check_private(p))
+                .map(LoadWarning::InsecurePermissions),
+        );
+        Ok(Self {
+            settings,
+            credentials,
+            warnings,
+        })
+    }
+
+    /// The provider named `name` (exact, else ignoring case) with its credentials.
+    pub fn provider(&self, name: &str) -> Option<(&str, &ProviderEntry, &ProviderCredentials)> {
+        let (key, entry) = self.settings.provider(name)?;
+        let creds = self.credentials.get(key)?;
+        Some((key, entry, creds))
+    }
+}
+
+fn doc_identity_file(doc: &ConfigDocument) -> Option<PathBuf> {
+    doc.identity_source().file().map(PathBuf::from)
+}
+
+/// The conventional variable for a provider type, used only when nothing is stored.
+pub fn conventional_key_var(provider_type: &str) -> Option<&'static str> {
+    [
+        ("openai", EnvVars::OPENAI_API_KEY),
+        ("anthropic", EnvVars::ANTHROPIC_API_KEY),
+        ("openrouter", EnvVars::OPENROUTER_API_KEY),
+    ]
+    .into_iter()
+    .find(|(ty, _)| ty.eq_ignore_ascii_case(provider_type))
+    .map(|(_, var)| var)
+}
+
+fn apply_conventional_key(
+    entry: &ProviderEntry,
+    creds: &mut ProviderCredentials,
+    env: &EnvSnapshot,
+) {
+    if creds.api_key.is_some() || creds.oauth_access_token.is_some() || entry.auth_method.is_oauth()
+    {
+        return;
+    }
+    let Some(var) = conventional_key_var(&entry.provider_type) else {
+        return;
+    };
+    if let Some(value) = env.get(var) {
+        creds.api_key = Some(Credential {
+            value: SecretString::from(value),
+            source: CredentialSource::Env {
+                name: var.to_owned(),
+            },
+        });
+    }
+}
+
+fn defaults() -> Map<String, Value> {
+    match serde_json::to_value(Settings::default()) {
+        Ok(Value::Object(m)) => m,
+        _ => unreachable!("settings serialize to an object"),
+    }
+}
+
+/// Figment's message, naming the env variable when the bad value came from one.
+fn describe_figment_error(e: &figment::Error, origins: &BTreeMap<String, String>) -> String {
+    let mut parts = Vec::new();
+    for err in e.clone() {
+        let key = err.path.join(".");
+        let from = match err.metadata.as_ref().map(|m| m.name.as_ref()) {
+            Some("env") => origins
+                .get(&key)
+                .map(|v| format!("`{v}`"))
+                .unwrap_or_else(|| "the environment".to_owned()),
+            Some(name) => format!("`{name}`"),
+            None => "the configuration".to_owned(),
+        };
+        parts.push(format!("`{key}` from {from}: {}", err.kind));
+    }
+    parts.join("; ")
+}
+
+/// One layer of JSON as a figment provider, named for error messages.
+struct JsonLayer {
+    name: &'static str,
+    source: Option<PathBuf>,
+    value: Map<String, Value>,
+}
+
+impl JsonLayer {
+    fn new(name: &'static str, source: Option<PathBuf>, value: Map<String, Value>) -> Self {
+        Self {
+            name,
+            source,
+            value,
+        }
+    }
+}
+
+impl Provider for JsonLayer {
+    fn metadata(&self) -> Metadata {
+        let meta = Metadata::named(self.name);
+        match &self.source {
+            Some(path) => meta.source(figment::Source::File(path.clone())),
+            None => meta,
+        }
+    }
+
+    fn data(&self) -> Result<FigmentMap<Profile, Dict>, figment::Error> {
+        let value = figment::value::Value::serialize(&self.value)?;
+        let dict = value
+            .into_dict()
+            .ok_or_else(|| figment::Error::from("a layer must be a JSON object".to_owned()))?;
+        Ok(Profile::Default.collect(dict))
+    }
+}

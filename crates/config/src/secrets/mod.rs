@@ -1,0 +1,13 @@
+//! The secrets file: its decrypted payload, the age identity, and encryption.
+
+mod crypt;
+mod identity;
+mod payload;
+
+pub(crate) use crypt::{decrypt_payload, encrypt_payload};
+pub use identity::IdentitySource;
+pub(crate) use identity::LoadedIdentity;
+pub use payload::{ProviderSecrets, SecretField, SecretsPayload};
+
+#[cfg(test)]
+mod tests;

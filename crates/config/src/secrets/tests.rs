@@ -1,0 +1,1 @@
+//! Unit tests for the secrets payload and identity handling.

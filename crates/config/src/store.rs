@@ -1,0 +1,188 @@
+//! `ConfigStore`: the handle every writer goes through: locked read-modify-write of both files.
+
+use jiff::Timestamp;
+use secrecy::SecretString;
+
+use crate::document::{ConfigDocument, backup_path};
+use crate::env::EnvSnapshot;
+use crate::error::ConfigError;
+use crate::fs::{FileLock, read_if_exists, write_atomic};
+use crate::json_file::{parse_config, serialize_config};
+use crate::load::Config;
+use crate::migrate::CURRENT_VERSION;
+use crate::model::{ModelRef, ModelRole};
+use crate::paths::Paths;
+use crate::secrets::IdentitySource;
+use crate::writers::{OAuthTokens, ProviderWrite};
+
+/// Reads and writes netclaw's two config files under `Paths`.
+///
+/// Every write is a read-modify-write under the cross-process lock
+/// ([`Paths::config_lock_file`]), so concurrent writers (CLI and daemon) never lose each
+/// other's changes; each file is replaced atomically.
+#[derive(Debug, Clone)]
+pub struct ConfigStore {
+    paths: Paths,
+    identity: IdentitySource,
+}
+
+/// What [`ConfigStore::migrate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MigrationReport {
+    /// There is no netclaw.json.
+    NoFile,
+    /// The file is already at the current version.
+    UpToDate {
+        /// The version.
+        version: u32,
+    },
+    /// The file was rewritten.
+    Migrated {
+        /// The version it had.
+        from: u64,
+        /// The version it has now.
+        to: u32,
+        /// Where the old file was kept.
+        backup: std::path::PathBuf,
+    },
+}
+
+impl ConfigStore {
+    /// A store for the files under `paths`, with the identity `env` selects
+    /// (`NETCLAW_AGE_IDENTITY`, else `keys/identity.txt`).
+    pub fn new(paths: Paths, env: &EnvSnapshot) -> Self {
+        let identity = IdentitySource::resolve(&paths, env);
+        Self { paths, identity }
+    }
+
+    /// A store with an explicit identity source.
+    pub fn with_identity(paths: Paths, identity: IdentitySource) -> Self {
+        Self { paths, identity }
+    }
+
+    /// The paths.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// Where the identity comes from.
+    pub fn identity(&self) -> &IdentitySource {
+        &self.identity
+    }
+
+    /// Reads netclaw.json without locking (writes are atomic renames, so a reader always sees
+    /// a whole file); the secrets are decrypted when first asked for.
+    pub fn read(&self) -> Result<ConfigDocument, ConfigError> {
+        ConfigDocument::read(&self.paths, &self.identity)
+    }
+
+    /// Reads both files and layers them with `env` (see [`Config`]).
+    pub fn load(&self, env: &EnvSnapshot) -> Result<Config, ConfigError> {
+        Config::from_document(&mut self.read()?, env)
+    }
+
+    /// Runs `edit` on a fresh read of both files while holding the config lock, then writes
+    /// the files it changed. When `edit` returns an error nothing is written.
+    ///
+    /// This is how a credentials layer refreshes safely: under the lock, re-read the stored
+    /// tokens and expiry, decide whether a refresh is still needed, and persist the result.
+    pub fn update<T, E>(
+        &self,
+        edit: impl FnOnce(&mut ConfigDocument) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<ConfigError>,
+    {
+        let _lock = FileLock::acquire(&self.paths.config_lock_file())?;
+        let mut doc = self.read()?;
+        let out = edit(&mut doc)?;
+        doc.save()?;
+        Ok(out)
+    }
+
+    /// Rewrites netclaw.json in the current version, keeping the old file as `netclaw.json.bak`
+    /// (`netclaw config migrate`).
+    pub fn migrate(&self) -> Result<MigrationReport, ConfigError> {
+        let _lock = FileLock::acquire(&self.paths.config_lock_file())?;
+        let path = self.paths.config_file();
+        let Some(bytes) = read_if_exists(&path)? else {
+            return Ok(MigrationReport::NoFile);
+        };
+        let on_disk = parse_config(&path, bytes)?;
+        if on_disk.version == u64::from(CURRENT_VERSION) {
+            return Ok(MigrationReport::UpToDate {
+                version: CURRENT_VERSION,
+            });
+        }
+        let backup = backup_path(&path);
+        write_atomic(&backup, &on_disk.bytes)?;
+        write_atomic(&path, &serialize_config(&on_disk.migrated))?;
+        Ok(MigrationReport::Migrated {
+            from: on_disk.version,
+            to: CURRENT_VERSION,
+            backup,
+        })
+    }
+
+    /// [`ConfigDocument::write_provider`] under the lock.
+    pub fn write_provider(&self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
+        self.update(|doc| doc.write_provider(name, write))
+    }
+
+    /// [`ConfigDocument::persist_tokens`] under the lock.
+    pub fn persist_tokens(&self, name: &str, tokens: OAuthTokens) -> Result<(), ConfigError> {
+        self.update(|doc| doc.persist_tokens(name, tokens))
+    }
+
+    /// [`ConfigDocument::remove_provider`] under the lock.
+    pub fn remove_provider(&self, name: &str) -> Result<bool, ConfigError> {
+        self.update(|doc| doc.remove_provider(name))
+    }
+
+    /// [`ConfigDocument::rename_provider`] under the lock.
+    pub fn rename_provider(&self, from: &str, to: &str) -> Result<(), ConfigError> {
+        self.update(|doc| doc.rename_provider(from, to))
+    }
+
+    /// [`ConfigDocument::set_model_role`] under the lock.
+    pub fn set_model_role(
+        &self,
+        role: ModelRole,
+        model: Option<ModelRef>,
+    ) -> Result<(), ConfigError> {
+        self.update(|doc| doc.set_model_role(role, model))
+    }
+
+    /// [`ConfigDocument::set_secret`] under the lock.
+    pub fn set_secret(&self, key: &str, value: SecretString) -> Result<(), ConfigError> {
+        self.update(|doc| doc.set_secret(key, value))
+    }
+
+    /// The dotted names of every stored secret (no values).
+    pub fn secret_names(&self) -> Result<Vec<String>, ConfigError> {
+        self.read()?.secret_names()
+    }
+
+    /// A cheap stamp of both files (size and modification time). A daemon compares stamps to
+    /// decide when to load again.
+    pub fn stamp(&self) -> FilesStamp {
+        let stamp = |p: std::path::PathBuf| {
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok().map(Timestamp::try_from)))
+                .map(|(len, t)| (len, t.and_then(Result::ok)))
+        };
+        FilesStamp {
+            config: stamp(self.paths.config_file()),
+            secrets: stamp(self.paths.secrets_file()),
+        }
+    }
+}
+
+/// Size and modification time of netclaw.json and the secrets file; equal stamps mean there is
+/// nothing new to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilesStamp {
+    config: Option<(u64, Option<Timestamp>)>,
+    secrets: Option<(u64, Option<Timestamp>)>,
+}
