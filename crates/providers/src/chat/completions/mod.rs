@@ -1,0 +1,125 @@
+//! Chat Completions (`POST …/chat/completions`): OpenRouter and OpenAI-compatible servers
+//! such as llama.cpp, vLLM, LM Studio and gateways.
+
+mod body;
+mod decode;
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+
+use crate::bearer::Bearer;
+
+use super::error::{ChatError, ProviderRef};
+use super::request::ChatRequest;
+use super::responses::bearer_header;
+use super::stream::ChatStream;
+use super::transport::Transport;
+use super::wire::{Decoder, Framing, Wire, generic_http_error};
+use super::{ChatClient, ClientConfig};
+
+use decode::CompletionsDecoder;
+
+/// Which Chat Completions server is on the other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionsFlavor {
+    /// OpenRouter: attribution headers (`HTTP-Referer`, `X-Title`) and `reasoning.exclude`.
+    OpenRouter,
+    /// Any OpenAI-compatible server; the credential is optional.
+    Compatible,
+}
+
+/// The `HTTP-Referer` sent to OpenRouter for attribution.
+pub const OPENROUTER_REFERER: &str = "https://netclaw.dev";
+
+/// A Chat Completions client.
+#[derive(Debug, Clone)]
+pub struct ChatCompletionsClient {
+    pub(crate) transport: Arc<Transport>,
+}
+
+impl ChatCompletionsClient {
+    /// A client for `config`. The URL is `{ep}/chat/completions` when the endpoint already
+    /// ends in `/v1` (OpenRouter's `/api/v1` included), else `{ep}/v1/chat/completions`.
+    pub fn new(config: ClientConfig, flavor: CompletionsFlavor) -> Result<Self, ChatError> {
+        let base = config.base_url.trim_end_matches('/');
+        let url = if base.ends_with("/v1") {
+            format!("{base}/chat/completions")
+        } else {
+            format!("{base}/v1/chat/completions")
+        };
+        let label = match flavor {
+            CompletionsFlavor::OpenRouter => "OpenRouter",
+            CompletionsFlavor::Compatible => "OpenAI-compatible server",
+        };
+        let wire = CompletionsWire {
+            provider: ProviderRef::new(&config.provider, label),
+            url,
+            user_agent: config.http.user_agent.clone(),
+            flavor,
+        };
+        Ok(Self {
+            transport: Arc::new(Transport::new(Box::new(wire), config.http, config.bearer)?),
+        })
+    }
+}
+
+impl ChatClient for ChatCompletionsClient {
+    fn provider(&self) -> &ProviderRef {
+        self.transport.wire.provider()
+    }
+
+    fn stream(&self, request: ChatRequest) -> ChatStream {
+        self.transport.stream(request)
+    }
+}
+
+#[derive(Debug)]
+struct CompletionsWire {
+    provider: ProviderRef,
+    url: String,
+    user_agent: String,
+    flavor: CompletionsFlavor,
+}
+
+impl Wire for CompletionsWire {
+    fn provider(&self) -> &ProviderRef {
+        &self.provider
+    }
+
+    fn framing(&self) -> Framing {
+        Framing::Sse
+    }
+
+    fn request(
+        &self,
+        http: &reqwest::Client,
+        request: &ChatRequest,
+        bearer: Option<&Bearer>,
+    ) -> Result<reqwest::RequestBuilder, ChatError> {
+        let mut headers = HeaderMap::new();
+        if bearer.is_some() || self.flavor == CompletionsFlavor::OpenRouter {
+            headers.insert(AUTHORIZATION, bearer_header(&self.provider, bearer)?);
+        }
+        if self.flavor == CompletionsFlavor::OpenRouter {
+            headers.insert("http-referer", HeaderValue::from_static(OPENROUTER_REFERER));
+            headers.insert("x-title", HeaderValue::from_static("netclaw"));
+        }
+        if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
+            headers.insert(USER_AGENT, agent);
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let body = body::body(request, self.flavor).to_string();
+        Ok(http.post(&self.url).headers(headers).body(body))
+    }
+
+    fn http_error(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ChatError {
+        generic_http_error(&self.provider, status, headers, body)
+    }
+
+    fn decoder(&self) -> Box<dyn Decoder> {
+        Box::new(CompletionsDecoder::new(self.provider.clone()))
+    }
+}
