@@ -13,7 +13,11 @@ const ENV_READER: &str = "crates/config/src/env.rs";
 
 /// Files allowed to call `expose_secret`: where a secret becomes a header, a request body, or
 /// bytes in the secrets file. Everything else handles `SecretString` opaquely.
-const EXPOSE_SECRET_ALLOWED: &[&str] = &[];
+const EXPOSE_SECRET_ALLOWED: &[&str] = &[
+    // netclaw-config: the secrets file's JSON and the age identity file.
+    "crates/config/src/secret_serde.rs",
+    "crates/config/src/secrets/identity.rs",
+];
 
 /// Every broken rule in the workspace, as `path:line: what` lines.
 pub fn violations(root: &Path) -> anyhow::Result<Vec<String>> {

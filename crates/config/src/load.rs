@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use figment::value::{Dict, Map as FigmentMap};
 use figment::{Figment, Metadata, Profile, Provider};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use crate::document::ConfigDocument;
@@ -169,35 +169,28 @@ impl Config {
 
         let file_names: Vec<String> = file_settings.providers.keys().cloned().collect();
         let overrides = env_overrides::collect(env, &file_names);
-        let env_names: Vec<String> = overrides
-            .tree
-            .get("Providers")
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-
-        let mut secrets_providers = Map::new();
-        for (stored_name, node) in &doc.secrets()?.providers {
-            let configured = file_names
-                .iter()
-                .chain(&env_names)
-                .find(|n| n.eq_ignore_ascii_case(stored_name));
-            let Some(name) = configured else {
-                warnings.push(LoadWarning::OrphanSecrets {
-                    provider: stored_name.clone(),
-                });
-                continue;
-            };
-            let mut fields = Map::new();
-            for field in SecretField::ALL {
-                if let Some(v) = node.field(field) {
-                    fields.insert(field.key().to_owned(), Value::from(v.expose_secret()));
+        // Secret fields from the env layer stay out of figment: they become credentials below.
+        let mut overrides = overrides;
+        let mut env_secrets: BTreeMap<(String, SecretField), (String, String)> = BTreeMap::new();
+        if let Some(Value::Object(providers)) = overrides.tree.get_mut("Providers") {
+            for (name, entry) in providers.iter_mut() {
+                let Value::Object(entry) = entry else {
+                    continue;
+                };
+                for field in SecretField::ALL {
+                    if let Some(Value::String(v)) = entry.shift_remove(field.key()) {
+                        let var = overrides
+                            .origins
+                            .get(&format!("Providers.{name}.{field}"))
+                            .cloned()
+                            .unwrap_or_default();
+                        env_secrets.insert((name.clone(), field), (v, var));
+                    }
                 }
             }
-            secrets_providers.insert(name.clone(), Value::Object(fields));
+            // A provider the env names only for a secret is not thereby configured.
+            providers.retain(|_, entry| entry.as_object().is_none_or(|e| !e.is_empty()));
         }
-        let mut secrets_layer = Map::new();
-        secrets_layer.insert("Providers".to_owned(), Value::Object(secrets_providers));
 
         let paths = doc.paths().clone();
         let figment = Figment::new()
@@ -207,37 +200,52 @@ impl Config {
                 Some(paths.config_file()),
                 config_layer,
             ))
-            .merge(JsonLayer::new(
-                "secrets",
-                Some(paths.secrets_file()),
-                secrets_layer,
-            ))
             .merge(JsonLayer::new("env", None, overrides.tree));
-        let mut settings: Settings = figment.extract().map_err(|e| ConfigError::Invalid {
+        let settings: Settings = figment.extract().map_err(|e| ConfigError::Invalid {
             message: describe_figment_error(&e, &overrides.origins),
         })?;
 
-        let mut credentials = BTreeMap::new();
-        for (name, entry) in &mut settings.providers {
-            let mut creds = ProviderCredentials::default();
+        // Layer the credentials: secrets file, then `NETCLAW_` env, then conventional variables
+        // where nothing else gave one.
+        let stored = &doc.secrets()?.providers;
+        let mut credentials: BTreeMap<String, ProviderCredentials> = settings
+            .providers
+            .keys()
+            .map(|name| (name.clone(), ProviderCredentials::default()))
+            .collect();
+        for (stored_name, node) in stored {
+            let configured = credentials
+                .keys()
+                .find(|n| n.eq_ignore_ascii_case(stored_name))
+                .cloned();
+            let Some(name) = configured else {
+                warnings.push(LoadWarning::OrphanSecrets {
+                    provider: stored_name.clone(),
+                });
+                continue;
+            };
+            let creds = credentials.get_mut(&name).expect("key was just found");
             for field in SecretField::ALL {
-                let Some(value) = entry.extra.shift_remove(field.key()) else {
-                    continue;
-                };
-                let Value::String(value) = value else {
-                    continue;
-                };
-                let source = match overrides.origins.get(&format!("Providers.{name}.{field}")) {
-                    Some(var) => CredentialSource::Env { name: var.clone() },
-                    None => CredentialSource::Secrets,
-                };
+                if let Some(value) = node.field(field) {
+                    *creds.slot(field) = Some(Credential {
+                        value: value.clone(),
+                        source: CredentialSource::Secrets,
+                    });
+                }
+            }
+        }
+        for ((name, field), (value, var)) in env_secrets {
+            if let Some(creds) = credentials.get_mut(&name) {
                 *creds.slot(field) = Some(Credential {
                     value: SecretString::from(value),
-                    source,
+                    source: CredentialSource::Env { name: var },
                 });
             }
-            apply_conventional_key(entry, &mut creds, env);
-            credentials.insert(name.clone(), creds);
+        }
+        for (name, creds) in &mut credentials {
+            if let Some(entry) = settings.providers.get(name) {
+                apply_conventional_key(entry, creds, env);
+            }
         }
 
         let mut checked = vec![paths.secrets_file()];

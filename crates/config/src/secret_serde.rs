@@ -22,3 +22,8 @@ pub fn expose_option<S: Serializer>(
         None => serializer.serialize_none(),
     }
 }
+
+/// The secret as a JSON string, for the secrets payload's free-form entries.
+pub(crate) fn to_json(secret: &SecretString) -> serde_json::Value {
+    serde_json::Value::from(secret.expose_secret())
+}

@@ -216,10 +216,9 @@ impl ConfigDocument {
                 *self.provider_secrets_mut(&name)?.field_mut(field) = Some(value);
             }
             SecretKey::TopLevel(top) => {
-                use secrecy::ExposeSecret;
                 self.secrets_mut()?
                     .extra
-                    .insert(top, Value::from(value.expose_secret()));
+                    .insert(top, crate::secret_serde::to_json(&value));
             }
         }
         Ok(())

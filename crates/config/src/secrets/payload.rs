@@ -99,7 +99,7 @@ impl ProviderSecrets {
 }
 
 /// The secret fields a provider can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretField {
     /// `ApiKey`.
     ApiKey,
