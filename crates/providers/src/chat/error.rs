@@ -247,7 +247,7 @@ impl ChatError {
                 ..
             } => format!(
                 "{label} is rate-limiting requests. Try again in {} s",
-                after.as_secs().max(1)
+                after.as_secs_f64().ceil().max(1.0)
             ),
             Self::RateLimited { .. } => {
                 format!("{label} is rate-limiting requests. Try again shortly")

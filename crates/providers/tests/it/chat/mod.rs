@@ -1,1 +1,9 @@
-//! Chat client tests: wire snapshots, recorded streams, retries, the Codex backend rules.
+//! Chat clients against loopback servers: exact requests, recorded streams, Codex backend
+//! rules, credential renewal, retries, and streaming without buffering.
+
+mod codex;
+mod recorded;
+mod requests;
+mod retries;
+mod streaming;
+mod support;
