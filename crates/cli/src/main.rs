@@ -1,5 +1,9 @@
 //! `netclaw`: the command-line binary.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    netclaw_cli::run(
+        std::env::args_os(),
+        netclaw_config::EnvSnapshot::capture(),
+        netclaw_cli::Io::process(),
+    )
 }

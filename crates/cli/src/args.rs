@@ -1,0 +1,335 @@
+//! The clap command tree (SPEC §6): low-level arguments, turned into [`crate::options`] before any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  netclaw init                                        set up a first provider, step by step
+  netclaw provider add work openai                    ChatGPT subscription (device code login)
+  netclaw provider add claude anthropic               asks for the API key (hidden)
+  netclaw provider add local ollama --endpoint http://gpu-box:11434
+  netclaw provider list --json
+  netclaw model set main work/gpt-5.5
+  git diff | netclaw chat \"review this\"
+
+Exit codes:
+  0  success
+  1  the command failed (a probe failed, a file could not be read, …)
+  2  usage error, or `provider probe`: a token expires soon
+  130  interrupted";
+
+/// netclaw: use every LLM you pay for from one place.
+#[derive(Debug, Parser)]
+#[command(
+    name = "netclaw",
+    version,
+    about = "Use every LLM you pay for from one place",
+    after_help = EXAMPLES,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub(crate) struct Cli {
+    /// The netclaw home (default `$NETCLAW_HOME`, else `~/.netclaw`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) home: Option<PathBuf>,
+    /// Machine-readable JSON on stdout (listings and status commands).
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Print only data and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+    /// More detail (token usage, timings, technical causes).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Set up a provider and a main model, step by step.
+    #[command(after_help = "Examples:\n  netclaw init\n  netclaw --home /tmp/nc init")]
+    Init,
+    /// Add, log in to, check and remove providers (no subcommand: interactive manager).
+    #[command(after_help = PROVIDER_EXAMPLES)]
+    Provider {
+        #[command(subcommand)]
+        command: Option<ProviderCommand>,
+    },
+    /// List models and choose which one serves each role (no subcommand: interactive).
+    #[command(after_help = MODEL_EXAMPLES)]
+    Model {
+        #[command(subcommand)]
+        command: Option<ModelCommand>,
+    },
+    /// Chat with a model; streams the answer.
+    #[command(after_help = CHAT_EXAMPLES)]
+    Chat(ChatArgs),
+    /// Start, stop and inspect the local daemon.
+    #[command(after_help = DAEMON_EXAMPLES)]
+    Daemon {
+        #[command(subcommand)]
+        command: DaemonCommand,
+    },
+    /// Check configuration, permissions, secrets, the daemon and every provider.
+    #[command(after_help = "Examples:\n  netclaw doctor\n  netclaw doctor --json")]
+    Doctor,
+    /// Store and list encrypted secrets.
+    #[command(after_help = SECRETS_EXAMPLES)]
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
+    /// Show and migrate the configuration.
+    #[command(after_help = CONFIG_EXAMPLES)]
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  netclaw completions bash > ~/.local/share/bash-completion/completions/netclaw\n  netclaw completions zsh > ~/.zfunc/_netclaw"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+const PROVIDER_EXAMPLES: &str = "\
+Examples:
+  netclaw provider add work openai                       ChatGPT subscription, device code
+  netclaw provider add work openai --auth browser        ChatGPT subscription, browser login
+  printf %s \"$KEY\" | netclaw provider add api openai --auth api-key --api-key-stdin
+  netclaw provider add local ollama --endpoint http://gpu-box:11434
+  netclaw provider login work
+  netclaw provider probe --all";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProviderCommand {
+    /// List providers with their credential source, token expiry and last probe.
+    List,
+    /// Add a provider; validates it with a live probe before anything is written.
+    #[command(after_help = PROVIDER_EXAMPLES)]
+    Add(ProviderAddArgs),
+    /// Log in again in place (keeps name, endpoint and model roles).
+    #[command(after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device")]
+    Login(ProviderLoginArgs),
+    /// Delete a provider's stored tokens.
+    Logout {
+        /// The provider.
+        name: String,
+    },
+    /// Remove a provider from both files (refused while a model role uses it).
+    Remove {
+        /// The provider.
+        name: String,
+    },
+    /// Rename a provider in both files and in the model roles.
+    Rename {
+        /// The current name.
+        old: String,
+        /// The new name.
+        new: String,
+    },
+    /// Check providers live (exit 0 ok, 1 failed, 2 a token expires soon).
+    #[command(after_help = "Examples:\n  netclaw provider probe work\n  netclaw provider probe --all --json")]
+    Probe {
+        /// The provider (default: all).
+        name: Option<String>,
+        /// Probe every provider.
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+}
+
+/// How to authenticate, as the user spells it on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuthArg {
+    /// OAuth device code (ChatGPT subscription, headless friendly).
+    Device,
+    /// OAuth in the browser (authorization code with PKCE).
+    Browser,
+    /// An API key (hidden prompt or `--api-key-stdin`).
+    ApiKey,
+    /// No credential (local servers).
+    None,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProviderAddArgs {
+    /// A name for the provider (letters, digits, `-`, `_`).
+    pub(crate) name: String,
+    /// The provider type: openai, anthropic, openrouter, ollama, openai-compatible.
+    #[arg(value_name = "TYPE")]
+    pub(crate) provider_type: String,
+    #[command(flatten)]
+    pub(crate) login: LoginFlags,
+    /// The API endpoint (default: the vendor's).
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<String>,
+    /// Read the API key from stdin (never pass keys as arguments).
+    #[arg(long)]
+    pub(crate) api_key_stdin: bool,
+    /// Save even when the probe fails.
+    #[arg(long)]
+    pub(crate) skip_probe: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProviderLoginArgs {
+    /// The provider.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) login: LoginFlags,
+    /// Read a new API key from stdin.
+    #[arg(long)]
+    pub(crate) api_key_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LoginFlags {
+    /// How to authenticate.
+    #[arg(long, value_enum)]
+    pub(crate) auth: Option<AuthArg>,
+    /// Never open a browser; print the URL instead.
+    #[arg(long)]
+    pub(crate) no_browser: bool,
+    /// The OAuth issuer (default: the vendor's), stored in `OAuth.Issuer`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) issuer: Option<String>,
+    /// The OAuth client id (default: the vendor's), stored in `OAuth.ClientId`.
+    #[arg(long, value_name = "ID")]
+    pub(crate) client_id: Option<String>,
+}
+
+const MODEL_EXAMPLES: &str = "\
+Examples:
+  netclaw model list
+  netclaw model list --provider work --json
+  netclaw model set main work/gpt-5.5
+  netclaw model set compaction local/llama3.1:8b --context-window 32768
+  netclaw model clear fallback";
+
+/// A model role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RoleArg {
+    /// The main chat model.
+    Main,
+    /// Used when the main model fails.
+    Fallback,
+    /// Used to compact long conversations.
+    Compaction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModelCommand {
+    /// Every provider's models with context window, modalities, tools and provenance.
+    List {
+        /// Only this provider's models.
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// Choose the model for a role.
+    Set {
+        /// The role.
+        #[arg(value_enum)]
+        role: RoleArg,
+        /// `provider/model`.
+        #[arg(value_name = "PROVIDER/MODEL")]
+        model: String,
+        /// Override the context window (tokens).
+        #[arg(long, value_name = "N")]
+        context_window: Option<u64>,
+    },
+    /// Clear an optional role (fallback or compaction).
+    Clear {
+        /// The role.
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+}
+
+const CHAT_EXAMPLES: &str = "\
+Examples:
+  netclaw chat \"what is a monad?\"
+  netclaw chat -m work/gpt-5.5 \"hello\"
+  git diff | netclaw chat \"review this\"
+  netclaw chat                                    a conversation (REPL) on a terminal";
+
+#[derive(Debug, Args)]
+pub(crate) struct ChatArgs {
+    /// The model as `provider/model` (default: `Models.Main`).
+    #[arg(short, long, value_name = "PROVIDER/MODEL")]
+    pub(crate) model: Option<String>,
+    /// The prompt; stdin is appended when piped.
+    #[arg(value_name = "PROMPT", num_args = 0.., trailing_var_arg = true)]
+    pub(crate) prompt: Vec<String>,
+    /// Talk to the provider directly even when a daemon runs.
+    #[arg(long)]
+    pub(crate) no_daemon: bool,
+}
+
+const DAEMON_EXAMPLES: &str = "\
+Examples:
+  netclaw daemon start
+  netclaw daemon status --json
+  netclaw daemon logs
+  netclaw daemon stop";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DaemonCommand {
+    /// Start the daemon in the background and wait until it answers.
+    Start,
+    /// Stop the daemon gracefully.
+    Stop,
+    /// Whether the daemon runs, where, and since when.
+    Status,
+    /// Run the daemon in the foreground.
+    Run,
+    /// Print the daemon log.
+    Logs {
+        /// Only the last N lines.
+        #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+        lines: usize,
+    },
+}
+
+const SECRETS_EXAMPLES: &str = "\
+Examples:
+  printf %s \"$KEY\" | netclaw secrets set Providers.work.ApiKey
+  netclaw secrets set Providers.work.ApiKey          asks for the value (hidden)
+  netclaw secrets list";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SecretsCommand {
+    /// Store a secret; the value comes from stdin or a hidden prompt, never from arguments.
+    Set {
+        /// `Providers.<name>.<Field>`.
+        #[arg(value_name = "DOTTED.KEY")]
+        key: String,
+    },
+    /// List stored secret names (never values).
+    List,
+}
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  netclaw config path
+  netclaw config show
+  netclaw config migrate";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print where every file lives.
+    Path,
+    /// Print the effective configuration with secrets masked.
+    Show,
+    /// Rewrite `netclaw.json` at the current version (keeps a `.bak`).
+    Migrate,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! Plain option structs: what a command will do, with clap types left behind.
+
+use std::path::PathBuf;
+
+use netclaw_config::{AuthMethod, ModelRole};
+
+use crate::args::{
+    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, LoginFlags, ModelCommand,
+    ProviderCommand, RoleArg, SecretsCommand,
+};
+
+/// Options every command shares.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Globals {
+    pub(crate) home: Option<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) quiet: bool,
+    pub(crate) verbose: u8,
+}
+
+/// One thing to do.
+#[derive(Debug, Clone)]
+pub(crate) enum Task {
+    Init,
+    ProviderManager,
+    ProviderList,
+    ProviderAdd(AddOptions),
+    ProviderLogin(LoginOptions),
+    ProviderLogout { name: String },
+    ProviderRemove { name: String },
+    ProviderRename { old: String, new: String },
+    ProviderProbe { name: Option<String> },
+    ModelManager,
+    ModelList { provider: Option<String> },
+    ModelSet(ModelSetOptions),
+    ModelClear { role: ModelRole },
+    Chat(ChatOptions),
+    DaemonStart,
+    DaemonStop,
+    DaemonStatus,
+    DaemonRun,
+    DaemonLogs { lines: usize },
+    Doctor,
+    SecretsSet { key: String },
+    SecretsList,
+    ConfigPath,
+    ConfigShow,
+    ConfigMigrate,
+    Completions(clap_complete::Shell),
+}
+
+/// How the user asked to log in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LoginChoice {
+    /// `--auth`, if given.
+    pub(crate) auth: Option<AuthMethod>,
+    pub(crate) no_browser: bool,
+    pub(crate) issuer: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) api_key_stdin: bool,
+}
+
+/// `provider add`.
+#[derive(Debug, Clone)]
+pub(crate) struct AddOptions {
+    pub(crate) name: String,
+    pub(crate) provider_type: String,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) login: LoginChoice,
+    pub(crate) skip_probe: bool,
+}
+
+/// `provider login`.
+#[derive(Debug, Clone)]
+pub(crate) struct LoginOptions {
+    pub(crate) name: String,
+    pub(crate) login: LoginChoice,
+}
+
+/// `model set`.
+#[derive(Debug, Clone)]
+pub(crate) struct ModelSetOptions {
+    pub(crate) role: ModelRole,
+    pub(crate) model: String,
+    pub(crate) context_window: Option<u64>,
+}
+
+/// `chat`.
+#[derive(Debug, Clone)]
+pub(crate) struct ChatOptions {
+    pub(crate) model: Option<String>,
+    pub(crate) prompt: Option<String>,
+    pub(crate) no_daemon: bool,
+}
+
+impl Cli {
+    /// Splits the parsed arguments into shared options and the task.
+    pub(crate) fn into_options(self) -> (Globals, Task) {
+        let globals = Globals {
+            home: self.home,
+            json: self.json,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        };
+        (globals, task(self.command))
+    }
+}
+
+fn task(command: Command) -> Task {
+    match command {
+        Command::Init => Task::Init,
+        Command::Provider { command: None } => Task::ProviderManager,
+        Command::Provider {
+            command: Some(command),
+        } => provider_task(command),
+        Command::Model { command: None } => Task::ModelManager,
+        Command::Model {
+            command: Some(command),
+        } => model_task(command),
+        Command::Chat(args) => Task::Chat(chat_options(args)),
+        Command::Daemon { command } => match command {
+            DaemonCommand::Start => Task::DaemonStart,
+            DaemonCommand::Stop => Task::DaemonStop,
+            DaemonCommand::Status => Task::DaemonStatus,
+            DaemonCommand::Run => Task::DaemonRun,
+            DaemonCommand::Logs { lines } => Task::DaemonLogs { lines },
+        },
+        Command::Doctor => Task::Doctor,
+        Command::Secrets { command } => match command {
+            SecretsCommand::Set { key } => Task::SecretsSet { key },
+            SecretsCommand::List => Task::SecretsList,
+        },
+        Command::Config { command } => match command {
+            ConfigCommand::Path => Task::ConfigPath,
+            ConfigCommand::Show => Task::ConfigShow,
+            ConfigCommand::Migrate => Task::ConfigMigrate,
+        },
+        Command::Completions { shell } => Task::Completions(shell),
+    }
+}
+
+fn provider_task(command: ProviderCommand) -> Task {
+    match command {
+        ProviderCommand::List => Task::ProviderList,
+        ProviderCommand::Add(args) => Task::ProviderAdd(AddOptions {
+            name: args.name,
+            provider_type: args.provider_type,
+            endpoint: args.endpoint,
+            login: login_choice(args.login, args.api_key_stdin),
+            skip_probe: args.skip_probe,
+        }),
+        ProviderCommand::Login(args) => Task::ProviderLogin(LoginOptions {
+            name: args.name,
+            login: login_choice(args.login, args.api_key_stdin),
+        }),
+        ProviderCommand::Logout { name } => Task::ProviderLogout { name },
+        ProviderCommand::Remove { name } => Task::ProviderRemove { name },
+        ProviderCommand::Rename { old, new } => Task::ProviderRename { old, new },
+        ProviderCommand::Probe { name, all: _ } => Task::ProviderProbe { name },
+    }
+}
+
+fn model_task(command: ModelCommand) -> Task {
+    match command {
+        ModelCommand::List { provider } => Task::ModelList { provider },
+        ModelCommand::Set {
+            role,
+            model,
+            context_window,
+        } => Task::ModelSet(ModelSetOptions {
+            role: role_of(role),
+            model,
+            context_window,
+        }),
+        ModelCommand::Clear { role } => Task::ModelClear {
+            role: role_of(role),
+        },
+    }
+}
+
+fn chat_options(args: ChatArgs) -> ChatOptions {
+    let prompt = (!args.prompt.is_empty()).then(|| args.prompt.join(" "));
+    ChatOptions {
+        model: args.model,
+        prompt,
+        no_daemon: args.no_daemon,
+    }
+}
+
+fn login_choice(flags: LoginFlags, api_key_stdin: bool) -> LoginChoice {
+    LoginChoice {
+        auth: flags.auth.map(auth_of),
+        no_browser: flags.no_browser,
+        issuer: flags.issuer,
+        client_id: flags.client_id,
+        api_key_stdin,
+    }
+}
+
+fn auth_of(arg: AuthArg) -> AuthMethod {
+    match arg {
+        AuthArg::Device => AuthMethod::OAuthDevice,
+        AuthArg::Browser => AuthMethod::OAuthPkce,
+        AuthArg::ApiKey => AuthMethod::ApiKey,
+        AuthArg::None => AuthMethod::None,
+    }
+}
+
+fn role_of(arg: RoleArg) -> ModelRole {
+    match arg {
+        RoleArg::Main => ModelRole::Main,
+        RoleArg::Fallback => ModelRole::Fallback,
+        RoleArg::Compaction => ModelRole::Compaction,
+    }
+}
