@@ -10,66 +10,8 @@ mod tests;
 pub use oauth_defaults::{OAuthClientDefaults, OAuthFlavour, OAuthOverrides, ResolvedOAuthClient};
 pub use registry::{ProviderRegistry, UnknownProviderType};
 
-use std::fmt;
-
-/// How a provider proves who the user is.
-///
-/// Serialized by name (`"OAuthDevice"`), parsed ignoring case, as netclaw.json stores it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub enum AuthMethod {
-    /// No credential: the endpoint alone (Ollama, a local server).
-    None,
-    /// A static API key sent as a bearer token (or `x-api-key` for Anthropic).
-    ApiKey,
-    /// OAuth through a device code the user types on another screen.
-    OAuthDevice,
-    /// OAuth through the browser with PKCE and a loopback redirect.
-    OAuthPkce,
-}
-
-impl AuthMethod {
-    /// Every method, in display order.
-    pub const ALL: [Self; 4] = [Self::None, Self::ApiKey, Self::OAuthDevice, Self::OAuthPkce];
-
-    /// The name stored in netclaw.json.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "None",
-            Self::ApiKey => "ApiKey",
-            Self::OAuthDevice => "OAuthDevice",
-            Self::OAuthPkce => "OAuthPkce",
-        }
-    }
-
-    /// True for the two OAuth methods.
-    pub fn is_oauth(self) -> bool {
-        matches!(self, Self::OAuthDevice | Self::OAuthPkce)
-    }
-
-    /// Parses a stored name, ignoring case.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|m| m.as_str().eq_ignore_ascii_case(name.trim()))
-    }
-}
-
-impl fmt::Display for AuthMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Self::parse(&name).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown auth method `{name}`; expected one of None, ApiKey, OAuthDevice, OAuthPkce"
-            ))
-        })
-    }
-}
+/// How a provider signs in (the same type netclaw.json stores).
+pub use netclaw_config::AuthMethod;
 
 /// The provider families netclaw speaks to; each has its own probe and chat wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -175,11 +175,14 @@ fn compatible_oauth_needs_an_issuer_and_is_discovered() {
 #[test]
 fn auth_method_parses_ignoring_case_and_serializes_by_name() {
     assert_eq!(
-        AuthMethod::parse("oauthdevice"),
+        "oauthdevice".parse::<AuthMethod>().ok(),
         Some(AuthMethod::OAuthDevice)
     );
-    assert_eq!(AuthMethod::parse("APIKEY"), Some(AuthMethod::ApiKey));
-    assert_eq!(AuthMethod::parse("token"), None);
+    assert_eq!(
+        "APIKEY".parse::<AuthMethod>().ok(),
+        Some(AuthMethod::ApiKey)
+    );
+    assert!("token".parse::<AuthMethod>().is_err());
     let parsed: AuthMethod = serde_json::from_str("\"oauthpkce\"").unwrap();
     assert_eq!(parsed, AuthMethod::OAuthPkce);
     assert_eq!(
