@@ -144,7 +144,7 @@ impl CredentialManager {
             })
     }
 
-    fn method(stored: &StoredCredential, descriptor: &ProviderDescriptor) -> AuthMethod {
+    pub(super) fn method(stored: &StoredCredential, descriptor: &ProviderDescriptor) -> AuthMethod {
         stored
             .auth_method
             .or_else(|| ProviderRegistry::alias_auth_method(&stored.type_key))

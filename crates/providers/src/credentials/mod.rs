@@ -11,6 +11,7 @@ mod account_id;
 mod config_store;
 mod manager;
 mod oauth_client;
+mod probe_configured;
 mod source;
 mod store;
 

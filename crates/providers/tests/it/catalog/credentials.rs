@@ -310,3 +310,75 @@ async fn api_keys_come_from_secrets_else_the_conventional_variable() {
         CredentialError::NotConfigured { .. }
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probing_a_configured_provider_refreshes_first_and_reports_reauth() {
+    let (server, _rotating) = rotating_token_endpoint(1).await;
+    Mock::given(method("GET"))
+        .and(path("/backend-api/codex/models"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer access-1",
+        ))
+        .and(wiremock::matchers::header("chatgpt-account-id", "acct-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"models": [
+            {"slug": "gpt-5.5", "context_window": 272000, "input_modalities": ["text"]}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::with_openai(&server.uri(), now() - SignedDuration::from_mins(1));
+    let mut entry = ConfigStore::new(home.paths.clone(), &home.env)
+        .read()
+        .unwrap()
+        .provider("openai")
+        .unwrap()
+        .unwrap();
+    entry.endpoint = Some(format!("{}/backend-api/codex", server.uri()));
+    ConfigStore::new(home.paths.clone(), &home.env)
+        .write_provider(
+            "openai",
+            ProviderWrite {
+                entry,
+                credentials: CredentialWrite::Keep,
+            },
+        )
+        .unwrap();
+    let manager = home.manager(now());
+    let options = netclaw_providers::probe::ProbeOptions::at(now());
+    let report = manager
+        .probe_configured(&reqwest::Client::new(), "openai", &options)
+        .await;
+    assert!(report.is_ok(), "{:?}", report.message);
+    assert_eq!(report.models[0].id, "gpt-5.5");
+
+    let missing = manager
+        .probe_configured(&reqwest::Client::new(), "nope", &options)
+        .await;
+    assert_eq!(
+        missing.class,
+        netclaw_providers::probe::ProbeClass::NotConfigured
+    );
+    server.verify().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probing_after_a_refused_refresh_is_reauth_required() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})))
+        .mount(&server)
+        .await;
+    let home = Home::with_openai(&server.uri(), now() - SignedDuration::from_mins(1));
+    let options = netclaw_providers::probe::ProbeOptions::at(now());
+    let report = home
+        .manager(now())
+        .probe_configured(&reqwest::Client::new(), "openai", &options)
+        .await;
+    assert_eq!(
+        report.class,
+        netclaw_providers::probe::ProbeClass::ReauthRequired
+    );
+    insta::assert_snapshot!(report.message.unwrap(), @"The OAuth login of `openai` can no longer be refreshed. Run `netclaw provider login openai`.");
+}
