@@ -42,7 +42,12 @@ fn corrupt_reason(e: &age::DecryptError) -> String {
         age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
             "it is not an age file or its header is damaged".to_owned()
         }
-        age::DecryptError::Io(_) => "the file ends early".to_owned(),
+        age::DecryptError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "the file ends early".to_owned()
+        }
+        age::DecryptError::Io(_) => {
+            "its contents fail authentication (damaged or truncated)".to_owned()
+        }
         age::DecryptError::InvalidMac | age::DecryptError::DecryptionFailed => {
             "its contents fail authentication (damaged or truncated)".to_owned()
         }
