@@ -76,3 +76,212 @@ pub enum HealthStatus {
     /// Running on the last good configuration; see `configError`.
     Degraded,
 }
+
+/// `POST /api/chat`: one prompt to a provider's model; the answer streams back as SSE.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatRequest {
+    /// The provider; the configured main model's provider when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The model id (`gpt-5.5`), or `provider/model`; the configured main model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The conversation, in the normalized message shape of `netclaw_providers::chat::Message`.
+    pub messages: Vec<netclaw_providers::chat::Message>,
+    /// Tools the model may call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<netclaw_providers::chat::ToolDefinition>,
+}
+
+/// One server-sent event of `POST /api/chat` (`event:` is the variant name in snake_case).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event", content = "data")]
+pub enum ChatEvent {
+    /// A piece of the answer text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A piece of the model's reasoning.
+    Reasoning {
+        /// The text.
+        text: String,
+    },
+    /// A complete tool call.
+    ToolCall(netclaw_providers::chat::ToolCall),
+    /// Token counts.
+    Usage(netclaw_providers::chat::Usage),
+    /// The answer is complete.
+    Done {
+        /// Why the model stopped (`end_turn`, `max_tokens`, `tool_use`, …).
+        #[serde(rename = "stopReason")]
+        stop_reason: netclaw_providers::chat::StopReason,
+    },
+    /// The chat failed; nothing follows.
+    Error(ErrorBody),
+}
+
+impl ChatEvent {
+    /// The SSE `event:` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Text { .. } => "text",
+            Self::Reasoning { .. } => "reasoning",
+            Self::ToolCall(_) => "tool_call",
+            Self::Usage(_) => "usage",
+            Self::Done { .. } => "done",
+            Self::Error(_) => "error",
+        }
+    }
+}
+
+/// `GET /api/providers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvidersResponse {
+    /// Every configured provider, in name order.
+    pub providers: Vec<ProviderSummary>,
+}
+
+/// One configured provider, as listings show it. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderSummary {
+    /// The configured name.
+    pub name: String,
+    /// The type key (`openai`, `anthropic`, …).
+    #[serde(rename = "type")]
+    pub provider_type: String,
+    /// The sign-in method in use (`ApiKey`, `OAuthPkce`, `OAuthDevice`, `None`).
+    pub auth_method: String,
+    /// The endpoint in use (the type's default when none is configured).
+    pub endpoint: Option<String>,
+    /// Where the credential comes from (`secrets`, `env:OPENAI_API_KEY`), when there is one.
+    pub credential_source: Option<String>,
+    /// When the OAuth access token expires.
+    pub token_expiry: Option<jiff::Timestamp>,
+    /// The most recent probe since the daemon started.
+    pub last_probe: Option<ProbeSummary>,
+    /// The stored login can no longer be refreshed.
+    pub reauth_required: bool,
+    /// What to run when something needs fixing (`netclaw provider login <name>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// The outcome of a probe, without the model list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeSummary {
+    /// `ok`, `auth`, `forbidden`, `rate_limited`, `quota`, `unreachable`, `timeout`, `tls`,
+    /// `bad_response`, `reauth_required` or `not_configured`.
+    pub status: netclaw_providers::probe::ProbeClass,
+    /// What to tell the user when it failed.
+    pub message: Option<String>,
+    /// How long it took, in milliseconds.
+    pub latency_ms: u64,
+    /// When it ran.
+    pub at: jiff::Timestamp,
+}
+
+/// `POST /api/providers/{name}/probe`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeResponse {
+    /// The provider's configured name.
+    pub provider: String,
+    /// The outcome.
+    #[serde(flatten)]
+    pub summary: ProbeSummary,
+    /// The endpoint probed.
+    pub endpoint: Option<String>,
+    /// The ids of the models discovered.
+    pub models: Vec<String>,
+}
+
+/// `GET /api/models`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelsResponse {
+    /// One listing per configured provider.
+    pub providers: Vec<ProviderModels>,
+}
+
+/// The models of one provider, each capability with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderModels {
+    /// The provider's configured name.
+    pub provider: String,
+    /// The models (live when the provider answered, else the bundled catalog's).
+    pub models: Vec<netclaw_providers::models::ModelInfo>,
+    /// Why live discovery failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// `POST /api/reload`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReloadResponse {
+    /// The providers configured after the reload.
+    pub providers: Vec<String>,
+    /// When the configuration in use was loaded.
+    pub loaded_at: jiff::Timestamp,
+}
+
+/// `POST /api/provider/oauth/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthStartRequest {
+    /// The provider type (`openai`, `openai-compatible`) or the name of a configured provider.
+    pub provider: String,
+    /// The name to store the provider under (default: `provider`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The answer to `POST /api/provider/oauth/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthStartResponse {
+    /// Open this in a browser.
+    pub authorization_url: String,
+    /// The flow's id for the status and redirect calls.
+    pub state: String,
+}
+
+/// A browser login's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFlowStatus {
+    /// Waiting for the browser (or exchanging the code).
+    Pending,
+    /// Tokens were stored; the provider was probed.
+    Completed,
+    /// The flow ended with an error.
+    Failed,
+}
+
+/// `GET /api/provider/oauth/status/{state}`. Never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthStatusResponse {
+    /// The status.
+    pub status: OAuthFlowStatus,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When the new access token expires (completed flows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<jiff::Timestamp>,
+}
+
+/// `POST /api/provider/oauth/redirect`: the redirect URL the user pasted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthRedirectRequest {
+    /// The full redirect URL (or its query string).
+    pub url: String,
+}

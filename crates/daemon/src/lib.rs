@@ -6,14 +6,19 @@
 pub mod api;
 mod client;
 mod error;
+mod gateway;
+mod refresh;
 mod routes;
 mod run_files;
+mod runtime;
 mod security;
 mod server;
 mod state;
+mod watch;
 
 pub use client::{ClientError, DaemonClient};
 pub use error::ApiError;
+pub use refresh::RefreshOptions;
 pub use run_files::{RunFileError, read_daemon_info, read_daemon_token};
 pub use server::{DaemonOptions, RunningDaemon, StartError, spawn};
 pub use state::{AppState, StateInit};

@@ -5,12 +5,15 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use netclaw_config::{EnvSnapshot, Paths};
+use std::sync::Arc;
+
+use netclaw_config::{ConfigStore, EnvSnapshot, Paths};
+use netclaw_oauth::Clock;
 use secrecy::SecretString;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::api::{DEFAULT_PORT, DaemonInfo};
+use crate::api::DaemonInfo;
 use crate::client::DaemonClient;
 use crate::run_files::{self, LockError, RunLock};
 use crate::state::{AppState, StateInit};
@@ -24,6 +27,14 @@ pub struct DaemonOptions {
     pub host: Option<IpAddr>,
     /// How long open connections may take to finish after shutdown is requested.
     pub shutdown_deadline: Duration,
+    /// The clock for token expiry and refresh (tests inject `netclaw_oauth::ManualClock`).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Ports the OAuth loopback listener tries; `None` uses the provider's (1455, then 1457).
+    pub callback_ports: Option<Vec<u16>>,
+    /// How often the config files are checked for changes; `None` disables the watcher.
+    pub watch_interval: Option<Duration>,
+    /// Background token refresh; `None` disables it.
+    pub refresh: Option<crate::refresh::RefreshOptions>,
 }
 
 impl Default for DaemonOptions {
@@ -32,6 +43,10 @@ impl Default for DaemonOptions {
             port: None,
             host: None,
             shutdown_deadline: Duration::from_secs(5),
+            clock: None,
+            callback_ports: None,
+            watch_interval: Some(Duration::from_millis(500)),
+            refresh: Some(crate::refresh::RefreshOptions::default()),
         }
     }
 }
@@ -150,8 +165,23 @@ pub async fn spawn(
             });
         }
     };
-    let host = options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let port = options.port.unwrap_or(DEFAULT_PORT);
+    let daemon_settings = ConfigStore::new(paths.clone(), &env)
+        .read()
+        .and_then(|doc| doc.settings())
+        .map(|s| s.daemon)
+        .unwrap_or_default();
+    let configured_host = match daemon_settings.host.parse::<IpAddr>() {
+        Ok(ip) => ip,
+        Err(_) if daemon_settings.host.eq_ignore_ascii_case("localhost") => {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        }
+        Err(_) => {
+            tracing::warn!(host = %daemon_settings.host, "`Daemon.Host` is not an IP address; binding 127.0.0.1");
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        }
+    };
+    let host = options.host.unwrap_or(configured_host);
+    let port = options.port.unwrap_or(daemon_settings.port);
     if !host.is_loopback() {
         tracing::warn!(%host, "binding a non-loopback address: other machines can reach the daemon (the token still guards it)");
     }
@@ -178,13 +208,19 @@ pub async fn spawn(
         path: paths.daemon_token_file(),
         source,
     })?;
-    let state = AppState::new(StateInit {
-        paths: paths.clone(),
-        env,
-        token: token.clone(),
-        port: local.port(),
-        extra_host: (!host.is_loopback() && !host.is_unspecified()).then(|| host.to_string()),
-    });
+    let mut init = StateInit::new(paths.clone(), env, token.clone(), local.port());
+    init.extra_host = (!host.is_loopback() && !host.is_unspecified()).then(|| host.to_string());
+    if let Some(clock) = options.clock.clone() {
+        init.clock = clock;
+    }
+    init.callback_ports = options.callback_ports.clone();
+    let state = AppState::new(init);
+    if let Some(interval) = options.watch_interval {
+        crate::watch::spawn_watcher(state.clone(), interval);
+    }
+    if let Some(refresh) = options.refresh.clone() {
+        crate::refresh::spawn_refresher(state.clone(), refresh);
+    }
     let info = DaemonInfo {
         pid: std::process::id(),
         address: addr,

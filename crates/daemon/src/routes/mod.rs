@@ -1,17 +1,21 @@
 //! The route table and the layers around it.
 
+mod chat;
 mod gateway_error;
 mod health;
+mod providers;
+mod reload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) use gateway_error::gateway_error;
+pub(crate) use providers::all_models;
 
 /// Largest request body accepted (images in chat requests are the big ones).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -19,6 +23,17 @@ pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/health", get(health::health))
+        .route("/api/providers", get(providers::list))
+        .route("/api/providers/{name}/probe", post(providers::probe_one))
+        .route("/api/models", get(providers::models))
+        .route("/api/reload", post(reload::reload))
+        .route("/api/chat", post(chat::chat))
+        .route("/v1/models", get(crate::gateway::list_models))
+        .route(
+            "/v1/chat/completions",
+            post(crate::gateway::chat_completions),
+        )
+        .route("/v1/responses", post(crate::gateway::responses))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(

@@ -32,13 +32,12 @@ impl Home {
 
     /// State for a router under test.
     pub(crate) fn state(&self) -> AppState {
-        AppState::new(StateInit {
-            paths: self.paths.clone(),
-            env: self.env(),
-            token: SecretString::from(TEST_TOKEN),
-            port: TEST_PORT,
-            extra_host: None,
-        })
+        AppState::new(StateInit::new(
+            self.paths.clone(),
+            self.env(),
+            SecretString::from(TEST_TOKEN),
+            TEST_PORT,
+        ))
     }
 
     /// A real daemon on a free loopback port.

@@ -1,0 +1,233 @@
+//! The OpenAI-compatible gateway: `/v1/models`, `/v1/chat/completions`, `/v1/responses`.
+//!
+//! Requests are translated into the normalized chat model, sent to the provider named by the
+//! model (`<provider>/<model>`, or the configured main model), and the normalized events are
+//! translated back, streaming or collected.
+
+mod chat_completions;
+mod error;
+mod resolve;
+mod responses;
+#[cfg(test)]
+mod tests;
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use netclaw_providers::chat::{ChatError, ChatStream, StopReason, StreamEvent, Usage, collect};
+use serde_json::json;
+
+pub(crate) use error::GatewayError;
+pub(crate) use resolve::ResolveError;
+
+use crate::state::AppState;
+use chat_completions::{ChunkEncoder, CompletionRequest, completion_body};
+use responses::{ResponsesEncoder, ResponsesRequest, response_body};
+
+/// `GET /v1/models`: every configured provider's models as `<provider>/<model>`.
+pub(crate) async fn list_models(State(state): State<AppState>) -> Response {
+    let models = crate::routes::all_models(&state).await;
+    let data: Vec<_> = models
+        .iter()
+        .flat_map(|listing| {
+            listing.models.iter().map(move |m| {
+                json!({"id": format!("{}/{}", listing.provider, m.id), "object": "model", "created": 0, "owned_by": listing.provider})
+            })
+        })
+        .collect();
+    Json(json!({"object": "list", "data": data})).into_response()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, GatewayError> {
+    serde_json::from_slice(body)
+        .map_err(|e| GatewayError::invalid(format!("invalid request body: {e}")))
+}
+
+fn new_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 12];
+    // Ids only need to be unique, not secret; fall back to the clock if randomness fails.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = jiff::Timestamp::now().as_nanosecond().to_le_bytes();
+        bytes.copy_from_slice(&nanos[..12]);
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}{hex}")
+}
+
+fn now_secs() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// `POST /v1/chat/completions`.
+pub(crate) async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Response {
+    match chat_completions_inner(state, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
+    let request: CompletionRequest = parse(&body)?;
+    let target = state
+        .resolve_chat(None, Some(&request.model))
+        .map_err(GatewayError::from)?;
+    let streaming = request.stream;
+    let include_usage = request.include_usage();
+    let chat = request.into_chat_request(target.model_id.clone())?;
+    let events = target.client.stream(chat);
+    let id = new_id("chatcmpl-");
+    let created = now_secs();
+    if !streaming {
+        let answer = collect(events).await?;
+        return Ok(
+            Json(completion_body(&id, created, &target.public_name, &answer)).into_response(),
+        );
+    }
+    let (first, events) = first_output(events).await?;
+    let mut encoder = ChunkEncoder::new(&id, created, &target.public_name, include_usage);
+    let mut usage: Option<Usage> = None;
+    let head = encoder.role();
+    let frames = sse_frames(state, head, first, events, move |item| match item {
+        Frame::Event(StreamEvent::TextDelta { text }) => Some(encoder.text(&text)),
+        Frame::Event(StreamEvent::ReasoningDelta { text }) => Some(encoder.reasoning(&text)),
+        Frame::Event(StreamEvent::ToolCall(call)) => Some(encoder.tool_call(&call)),
+        Frame::Event(StreamEvent::Usage(u)) => {
+            usage = Some(u);
+            None
+        }
+        Frame::Event(StreamEvent::RateLimits(_)) => None,
+        Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
+            Some(encoder.finish(stop_reason, usage.as_ref()))
+        }
+        Frame::Error(error) => Some(ChunkEncoder::error(&GatewayError::from(error))),
+    });
+    Ok(sse_response(frames))
+}
+
+/// `POST /v1/responses`.
+pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Response {
+    match responses_inner(state, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
+    let request: ResponsesRequest = parse(&body)?;
+    let target = state
+        .resolve_chat(None, Some(&request.model))
+        .map_err(GatewayError::from)?;
+    let streaming = request.stream;
+    let chat = request.into_chat_request(target.model_id.clone())?;
+    let events = target.client.stream(chat);
+    let id = new_id("resp_");
+    let created = now_secs();
+    if !streaming {
+        let answer = collect(events).await?;
+        return Ok(Json(response_body(&id, created, &target.public_name, &answer)).into_response());
+    }
+    let (first, events) = first_output(events).await?;
+    let mut encoder = ResponsesEncoder::new(&id, created, &target.public_name);
+    let mut usage: Option<Usage> = None;
+    let head = encoder.start();
+    let frames = sse_frames(state, head, first, events, move |item| match item {
+        Frame::Event(StreamEvent::TextDelta { text }) => Some(encoder.text(&text)),
+        Frame::Event(StreamEvent::ReasoningDelta { text }) => Some(encoder.reasoning(&text)),
+        Frame::Event(StreamEvent::ToolCall(call)) => Some(encoder.tool_call(&call)),
+        Frame::Event(StreamEvent::Usage(u)) => {
+            usage = Some(u);
+            None
+        }
+        Frame::Event(StreamEvent::RateLimits(_)) => None,
+        Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
+            Some(encoder.finish(stop_reason, usage.as_ref()))
+        }
+        Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
+    });
+    Ok(sse_response(frames))
+}
+
+/// Waits for the first output event, so that failures before any output (401, 429, 5xx)
+/// are answered with a proper HTTP status rather than inside a 200 stream.
+pub(crate) async fn first_output(
+    events: ChatStream,
+) -> Result<(Option<StreamEvent>, ChatStream), GatewayError> {
+    Ok(first_output_raw(events).await?)
+}
+
+/// [`first_output`] with the chat error as it came.
+pub(crate) async fn first_output_raw(
+    mut events: ChatStream,
+) -> Result<(Option<StreamEvent>, ChatStream), ChatError> {
+    while let Some(item) = events.next().await {
+        let event = item?;
+        if event.is_output() {
+            return Ok((Some(event), events));
+        }
+    }
+    Ok((None, events))
+}
+
+/// What the frame encoder is asked to render.
+pub(crate) enum Frame {
+    /// An event from upstream.
+    Event(StreamEvent),
+    /// Upstream ended without `Done`: close as if it said `stop_reason`.
+    End(StopReason),
+    /// Upstream failed after the stream started.
+    Error(ChatError),
+}
+
+/// Turns events into SSE frames: `head` first, then one encoded frame per event, ending after
+/// `Done`, an error, or the daemon's shutdown. Dropping the body (client gone) drops `events`,
+/// which cancels the upstream request.
+pub(crate) fn sse_frames(
+    state: AppState,
+    head: String,
+    first: Option<StreamEvent>,
+    events: ChatStream,
+    mut encode: impl FnMut(Frame) -> Option<String> + Send + 'static,
+) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
+    let shutdown = state.shutdown_token().clone().cancelled_owned();
+    let upstream = futures_util::stream::iter(first.map(Ok)).chain(events);
+    let rendered =
+        futures_util::stream::unfold((upstream, false), move |(mut upstream, finished)| {
+            let step = if finished { None } else { Some(()) };
+            async move {
+                step?;
+                Some(match upstream.next().await {
+                    Some(Ok(event)) => {
+                        let done = matches!(event, StreamEvent::Done { .. });
+                        (Some(Frame::Event(event)), (upstream, done))
+                    }
+                    Some(Err(error)) => (Some(Frame::Error(error)), (upstream, true)),
+                    None => (Some(Frame::End(StopReason::EndTurn)), (upstream, true)),
+                })
+            }
+        })
+        .filter_map(move |frame| futures_util::future::ready(frame.and_then(&mut encode)))
+        .map(|text| Ok(Bytes::from(text)));
+    futures_util::stream::iter([Ok(Bytes::from(head))])
+        .chain(rendered)
+        .take_until(shutdown)
+}
+
+/// A `text/event-stream` response over `frames`.
+pub(crate) fn sse_response(
+    frames: impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
+) -> Response {
+    let mut response = Response::new(Body::from_stream(frames));
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}

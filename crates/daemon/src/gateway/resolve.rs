@@ -1,0 +1,107 @@
+//! Which provider and model a request means: `<provider>/<model>`, a bare model id for the
+//! main model's provider, or nothing for the configured main model.
+
+use std::sync::Arc;
+
+use netclaw_providers::chat::ChatClient;
+
+use crate::runtime::Runtime;
+use crate::state::AppState;
+
+/// A resolved chat destination.
+#[derive(Debug)]
+pub(crate) struct ChatTarget {
+    pub(crate) client: Arc<dyn ChatClient>,
+    /// The id the provider expects.
+    pub(crate) model_id: String,
+    /// `<provider>/<model>`, as the gateway names it.
+    pub(crate) public_name: String,
+}
+
+/// Why no destination was found.
+#[derive(Debug)]
+pub(crate) enum ResolveError {
+    /// Nothing names a provider and no main model is configured.
+    NoModel(String),
+    /// The provider cannot serve chat (unknown, misconfigured).
+    Provider(String),
+}
+
+impl ResolveError {
+    pub(crate) fn message(&self) -> &str {
+        match self {
+            Self::NoModel(m) | Self::Provider(m) => m,
+        }
+    }
+}
+
+/// `(provider, model id)` for an explicit provider and/or a model string.
+pub(crate) fn pick(
+    runtime: &Runtime,
+    provider: Option<&str>,
+    model: Option<&str>,
+) -> Result<(String, String), ResolveError> {
+    let model = model.map(str::trim).filter(|m| !m.is_empty());
+    let main = runtime.settings().models.main.as_ref();
+    if let Some(provider) = provider {
+        let (key, _) = runtime.provider(provider).ok_or_else(|| {
+            ResolveError::Provider(format!("no provider named `{provider}` is configured"))
+        })?;
+        let model = match model {
+            Some(m) => m.to_owned(),
+            None => main
+                .filter(|m| m.provider.eq_ignore_ascii_case(&key))
+                .map(|m| m.model_id.clone())
+                .ok_or_else(|| {
+                    ResolveError::NoModel(format!("name a model of provider `{key}`"))
+                })?,
+        };
+        return Ok((key, model));
+    }
+    if let Some(model) = model {
+        if let Some((prefix, rest)) = model.split_once('/')
+            && let Some((key, _)) = runtime.provider(prefix)
+            && !rest.is_empty()
+        {
+            return Ok((key, rest.to_owned()));
+        }
+        if let Some(main) = main {
+            let id = if model == "default" {
+                main.model_id.clone()
+            } else {
+                model.to_owned()
+            };
+            return Ok((main.provider.clone(), id));
+        }
+        return Err(ResolveError::NoModel(format!(
+            "model `{model}` names no configured provider; use `<provider>/<model>` (`GET /v1/models` lists them)"
+        )));
+    }
+    main.map(|m| (m.provider.clone(), m.model_id.clone()))
+        .ok_or_else(|| {
+            ResolveError::NoModel(
+                "no model given and no main model configured; set one with `netclaw model set`"
+                    .to_owned(),
+            )
+        })
+}
+
+impl AppState {
+    /// The chat destination for `provider`/`model` (either may be absent).
+    pub(crate) fn resolve_chat(
+        &self,
+        provider: Option<&str>,
+        model: Option<&str>,
+    ) -> Result<ChatTarget, ResolveError> {
+        let runtime = self.runtime();
+        let (provider, model_id) = pick(&runtime, provider, model)?;
+        let client = runtime
+            .client(&provider, self.registry(), self.credentials())
+            .map_err(|e| ResolveError::Provider(e.to_string()))?;
+        Ok(ChatTarget {
+            client,
+            public_name: format!("{provider}/{model_id}"),
+            model_id,
+        })
+    }
+}

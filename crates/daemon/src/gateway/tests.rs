@@ -1,0 +1,140 @@
+//! Unit tests of the gateway's wire translations (snapshots of both directions).
+
+use netclaw_providers::chat::{ChatResponse, StopReason, ToolCall, Usage};
+use serde_json::json;
+
+use super::chat_completions::{ChunkEncoder, CompletionRequest, completion_body};
+use super::responses::{ResponsesEncoder, ResponsesRequest, response_body};
+
+fn call() -> ToolCall {
+    ToolCall {
+        id: "call_1".into(),
+        name: "get_weather".into(),
+        arguments: r#"{"city":"Paris"}"#.into(),
+    }
+}
+
+fn usage() -> Usage {
+    Usage {
+        input_tokens: 12,
+        output_tokens: 5,
+        cached_input_tokens: Some(2),
+        reasoning_tokens: None,
+    }
+}
+
+#[test]
+fn chat_completions_request_with_tools_results_and_images_normalizes() {
+    let request: CompletionRequest = serde_json::from_value(json!({
+        "model": "anthropic/claude-sonnet-4-5",
+        "stream": true,
+        "stream_options": {"include_usage": true},
+        "max_completion_tokens": 100,
+        "messages": [
+            {"role": "system", "content": "be brief"},
+            {"role": "user", "content": [
+                {"type": "text", "text": "what is in this picture, and the weather?"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+            ]},
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}
+            ]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}
+        ],
+        "tools": [{"type": "function", "function": {"name": "get_weather", "description": "weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}],
+        "tool_choice": "auto"
+    }))
+    .unwrap();
+    assert!(request.include_usage());
+    let chat = request
+        .into_chat_request("claude-sonnet-4-5".into())
+        .unwrap();
+    insta::assert_json_snapshot!(chat);
+}
+
+#[test]
+fn unknown_roles_are_refused_with_an_openai_error() {
+    let request: CompletionRequest = serde_json::from_value(
+        json!({"model": "m", "messages": [{"role": "wizard", "content": "x"}]}),
+    )
+    .unwrap();
+    let error = request.into_chat_request("m".into()).unwrap_err();
+    assert_eq!(error.status, 400);
+    insta::assert_json_snapshot!(error.body(), @r#"
+    {
+      "error": {
+        "message": "unknown message role `wizard`",
+        "type": "invalid_request_error",
+        "param": null,
+        "code": "invalid_request"
+      }
+    }
+    "#);
+}
+
+#[test]
+fn completion_body_carries_text_tool_calls_and_usage() {
+    let answer = ChatResponse {
+        text: String::new(),
+        tool_calls: vec![call()],
+        usage: Some(usage()),
+        stop_reason: StopReason::ToolUse,
+        ..ChatResponse::default()
+    };
+    insta::assert_json_snapshot!(completion_body(
+        "chatcmpl-1",
+        1_700_000_000,
+        "openai/gpt-5",
+        &answer
+    ));
+}
+
+#[test]
+fn chunk_stream_matches_openai_framing() {
+    let mut encoder = ChunkEncoder::new("chatcmpl-1", 1_700_000_000, "openai/gpt-5", true);
+    let mut out = encoder.role();
+    out.push_str(&encoder.text("Hel"));
+    out.push_str(&encoder.text("lo"));
+    out.push_str(&encoder.tool_call(&call()));
+    out.push_str(&encoder.finish(StopReason::EndTurn, Some(&usage())));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn responses_request_with_history_normalizes() {
+    let request: ResponsesRequest = serde_json::from_value(json!({
+        "model": "openai/gpt-5",
+        "instructions": "be brief",
+        "input": [
+            {"role": "user", "content": [{"type": "input_text", "text": "weather?"}, {"type": "input_image", "image_url": "https://example.test/a.png"}]},
+            {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{\"city\":\"Paris\"}"},
+            {"type": "function_call_output", "call_id": "call_1", "output": "sunny"}
+        ],
+        "tools": [{"type": "function", "name": "get_weather", "parameters": {"type": "object"}}],
+        "reasoning": {"effort": "low"},
+        "stream": true
+    }))
+    .unwrap();
+    insta::assert_json_snapshot!(request.into_chat_request("gpt-5".into()).unwrap());
+}
+
+#[test]
+fn responses_body_and_events_match_openai_shapes() {
+    let answer = ChatResponse {
+        text: "It is sunny".into(),
+        usage: Some(usage()),
+        ..ChatResponse::default()
+    };
+    insta::assert_json_snapshot!(
+        "responses_body",
+        response_body("resp_1", 1_700_000_000, "openai/gpt-5", &answer)
+    );
+
+    let mut encoder = ResponsesEncoder::new("resp_1", 1_700_000_000, "openai/gpt-5");
+    let mut out = encoder.start();
+    out.push_str(&encoder.text("It is "));
+    out.push_str(&encoder.text("sunny"));
+    out.push_str(&encoder.tool_call(&call()));
+    out.push_str(&encoder.finish(StopReason::ToolUse, Some(&usage())));
+    insta::assert_snapshot!("responses_events", out);
+}

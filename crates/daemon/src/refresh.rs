@@ -1,0 +1,135 @@
+//! Background token refresh: each OAuth provider is refreshed [`REFRESH_SKEW`] (2 min) before
+//! its token expires, through the credentials manager (single-flight with the request path,
+//! persisted under the config lock). Failures back off exponentially; a refused refresh token
+//! marks the provider `reauth_required` and logs the command to run. Providers are handled one
+//! at a time, so a daemon starting with many stale tokens does not fire a storm of refreshes.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use netclaw_oauth::Clock;
+use netclaw_providers::bearer::CredentialError;
+use netclaw_providers::credentials::REFRESH_SKEW;
+
+use crate::runtime::effective_method;
+use crate::state::AppState;
+
+/// How the refresher paces itself.
+#[derive(Debug, Clone)]
+pub struct RefreshOptions {
+    /// How often expiries are checked (real time).
+    pub tick: Duration,
+    /// First wait after a failed refresh; doubles per failure.
+    pub initial_backoff: Duration,
+    /// Longest wait after failures.
+    pub max_backoff: Duration,
+}
+
+impl Default for RefreshOptions {
+    fn default() -> Self {
+        Self {
+            tick: Duration::from_secs(15),
+            initial_backoff: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Backoff {
+    failures: u32,
+    next_attempt: Option<Timestamp>,
+}
+
+fn add(at: Timestamp, by: Duration) -> Timestamp {
+    jiff::SignedDuration::try_from(by)
+        .ok()
+        .and_then(|d| at.checked_add(d).ok())
+        .unwrap_or(Timestamp::MAX)
+}
+
+fn due(expiry: Timestamp, now: Timestamp) -> bool {
+    jiff::SignedDuration::try_from(REFRESH_SKEW)
+        .ok()
+        .and_then(|skew| expiry.checked_sub(skew).ok())
+        .is_none_or(|at| at <= now)
+}
+
+/// Starts the refresher; it stops with the daemon.
+pub(crate) fn spawn_refresher(state: AppState, options: RefreshOptions) {
+    tokio::spawn(async move {
+        let shutdown = state.shutdown_token().clone();
+        let mut backoff: HashMap<String, Backoff> = HashMap::new();
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(options.tick) => {}
+            }
+            run_once(&state, &options, &mut backoff).await;
+            state.note_refresh_tick();
+        }
+    });
+}
+
+/// One pass: refresh every OAuth provider whose token is due, one after the other.
+async fn run_once(
+    state: &AppState,
+    options: &RefreshOptions,
+    backoff: &mut HashMap<String, Backoff>,
+) {
+    let runtime = state.runtime();
+    let clock: &dyn Clock = state.clock().as_ref();
+    let candidates: Vec<(String, Timestamp)> = runtime
+        .settings()
+        .providers
+        .iter()
+        .filter(|(name, entry)| {
+            state
+                .registry()
+                .try_get(&entry.provider_type)
+                .is_some_and(|d| effective_method(d, entry, runtime.has_key(name)).is_oauth())
+        })
+        .filter_map(|(name, entry)| entry.oauth_token_expiry.map(|e| (name.clone(), e)))
+        .filter(|(_, expiry)| due(*expiry, clock.now()))
+        .collect();
+    for (name, _) in candidates {
+        if state.credentials().needs_reauth(&name) {
+            continue;
+        }
+        let slot = backoff.entry(name.to_ascii_lowercase()).or_default();
+        if slot.next_attempt.is_some_and(|at| clock.now() < at) {
+            continue;
+        }
+        // The files may have moved on (another process refreshed, the watcher has not reloaded).
+        let Ok(stored) = state.credentials().stored(&name).await else {
+            continue;
+        };
+        if stored.expires_at.is_none_or(|e| !due(e, clock.now())) {
+            continue;
+        }
+        match state.credentials().resolve(&name).await {
+            Ok(resolved) => {
+                tracing::info!(provider = %name, expires_at = ?resolved.expires_at, "refreshed the OAuth token ahead of expiry");
+                *slot = Backoff::default();
+            }
+            Err(CredentialError::ReauthRequired { .. }) => {
+                tracing::warn!(
+                    provider = %name,
+                    "the OAuth refresh token of provider `{name}` was refused; run `netclaw provider login {name}`"
+                );
+                *slot = Backoff::default();
+            }
+            Err(error) => {
+                slot.failures += 1;
+                let exponent = slot.failures.saturating_sub(1).min(16);
+                let wait = options
+                    .initial_backoff
+                    .saturating_mul(1 << exponent)
+                    .min(options.max_backoff);
+                slot.next_attempt = Some(add(clock.now(), wait));
+                tracing::warn!(provider = %name, %error, retry_in_secs = wait.as_secs(), "token refresh failed; will retry");
+            }
+        }
+    }
+}

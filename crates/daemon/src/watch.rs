@@ -1,0 +1,65 @@
+//! Applies config edits without a restart: polls `netclaw.json` and the secrets file (inode,
+//! size, mtime) and reloads once a change has settled for one more tick (debounce).
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use crate::state::AppState;
+
+/// What identifies one version of a file: inode (atomic renames change it), size, mtime (ns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    inode: u64,
+    size: u64,
+    mtime_ns: i128,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        inode: meta.ino(),
+        size: meta.size(),
+        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+    })
+}
+
+/// Both watched files' stamps.
+pub(crate) fn stamps(state: &AppState) -> [Option<(u64, u64, i128)>; 2] {
+    let paths = state.paths();
+    [paths.config_file(), paths.secrets_file()]
+        .map(|p| stamp(&p).map(|s| (s.inode, s.size, s.mtime_ns)))
+}
+
+/// Polls every `interval`; a change is applied when two consecutive polls agree on it.
+pub(crate) fn spawn_watcher(state: AppState, interval: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let shutdown = state.shutdown_token().clone();
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut applied = stamps(&state);
+        let mut pending: Option<[Option<(u64, u64, i128)>; 2]> = None;
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticker.tick() => {}
+            }
+            let now = stamps(&state);
+            if now == applied {
+                pending = None;
+                continue;
+            }
+            if pending == Some(now) {
+                tracing::info!("config files changed; reloading");
+                // A broken edit is logged and shown on /api/health by `reload`.
+                let _ = state.reload("file change").await;
+                applied = now;
+                pending = None;
+            } else {
+                pending = Some(now);
+            }
+        }
+    })
+}
