@@ -6,7 +6,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::{ErrorEnvelope, Health};
+use futures_util::{Stream, StreamExt};
+use netclaw_providers::chat::SseParser;
+
+use crate::api::{
+    ChatEvent, ChatRequest, ErrorEnvelope, Health, ModelsResponse, OAuthRedirectRequest, OAuthStartRequest,
+    OAuthStartResponse, OAuthStatusResponse, ProbeResponse, ProvidersResponse, ReloadResponse,
+};
 use crate::run_files::{RunFileError, read_daemon_info, read_daemon_token};
 
 /// Why a daemon call failed.
@@ -88,6 +94,73 @@ impl DaemonClient {
         self.call(Method::GET, "/api/health", None::<&()>).await
     }
 
+    /// `GET /api/providers`.
+    pub async fn providers(&self) -> Result<ProvidersResponse, ClientError> {
+        self.call(Method::GET, "/api/providers", None::<&()>).await
+    }
+
+    /// `POST /api/providers/{name}/probe`.
+    pub async fn probe(&self, name: &str) -> Result<ProbeResponse, ClientError> {
+        let path = format!("/api/providers/{}/probe", encode_segment(name));
+        self.call(Method::POST, &path, None::<&()>).await
+    }
+
+    /// `GET /api/models`.
+    pub async fn models(&self) -> Result<ModelsResponse, ClientError> {
+        self.call(Method::GET, "/api/models", None::<&()>).await
+    }
+
+    /// `POST /api/reload`.
+    pub async fn reload(&self) -> Result<ReloadResponse, ClientError> {
+        self.call(Method::POST, "/api/reload", None::<&()>).await
+    }
+
+    /// `POST /api/provider/oauth/start`: the daemon listens for the browser's redirect.
+    pub async fn oauth_start(&self, provider: &str, name: Option<&str>) -> Result<OAuthStartResponse, ClientError> {
+        let body = OAuthStartRequest {
+            provider: provider.to_owned(),
+            name: name.map(str::to_owned),
+        };
+        self.call(Method::POST, "/api/provider/oauth/start", Some(&body)).await
+    }
+
+    /// `GET /api/provider/oauth/status/{state}`.
+    pub async fn oauth_status(&self, state: &str) -> Result<OAuthStatusResponse, ClientError> {
+        let path = format!("/api/provider/oauth/status/{}", encode_segment(state));
+        self.call(Method::GET, &path, None::<&()>).await
+    }
+
+    /// `POST /api/provider/oauth/redirect` with the URL the user pasted.
+    pub async fn oauth_redirect(&self, url: &str) -> Result<OAuthStatusResponse, ClientError> {
+        let body = OAuthRedirectRequest { url: url.to_owned() };
+        self.call(Method::POST, "/api/provider/oauth/redirect", Some(&body)).await
+    }
+
+    /// `POST /api/chat`: the answer's events as they arrive. Dropping the stream cancels the
+    /// request upstream.
+    pub async fn chat(
+        &self,
+        request: &ChatRequest,
+    ) -> Result<impl Stream<Item = Result<ChatEvent, ClientError>> + Send + 'static, ClientError> {
+        let response = self
+            .send(self.request(Method::POST, "/api/chat").json(request))
+            .await?;
+        let mut parser = SseParser::new();
+        Ok(response.bytes_stream().flat_map(move |chunk| {
+            let mut events = Vec::new();
+            match chunk {
+                Ok(bytes) => parser.feed(&bytes, |event| {
+                    let data: serde_json::Value = serde_json::from_str(event.data).unwrap_or_default();
+                    let decoded = serde_json::from_value(serde_json::json!({"event": event.event, "data": data}))
+                        .map_err(|e| ClientError::Decode(format!("chat event `{}`: {e}", event.event)));
+                    events.push(decoded);
+                }),
+                Err(e) => events.push(Err(ClientError::Decode(e.without_url().to_string()))),
+            }
+            futures_util::stream::iter(events)
+        }))
+    }
+
     pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, format!("{}{path}", self.base_url))
@@ -152,4 +225,11 @@ fn code_for(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "not_found",
         _ => "http_error",
     }
+}
+
+/// Percent-encodes one path segment.
+fn encode_segment(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }

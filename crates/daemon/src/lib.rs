@@ -7,6 +7,7 @@ pub mod api;
 mod client;
 mod error;
 mod gateway;
+mod oauth_flows;
 mod refresh;
 mod routes;
 mod run_files;

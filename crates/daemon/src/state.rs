@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use netclaw_config::{ConfigStore, EnvSnapshot, Paths};
-use netclaw_oauth::{Clock, FlowRegistry, SystemClock};
+use netclaw_oauth::{Clock, SystemClock};
 use netclaw_providers::credentials::{ConfigTokenStore, CredentialManager};
 use netclaw_providers::descriptor::ProviderRegistry;
 use netclaw_providers::probe::ProbeReport;
@@ -14,6 +14,7 @@ use secrecy::SecretString;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::oauth_flows::Flows;
 use crate::runtime::Runtime;
 
 /// What [`AppState::new`] needs.
@@ -57,13 +58,6 @@ pub(crate) struct ProbeRecord {
     pub(crate) at: jiff::Timestamp,
 }
 
-/// Which provider a browser login is for.
-#[derive(Debug, Clone)]
-pub(crate) struct FlowTag {
-    pub(crate) name: String,
-    pub(crate) type_key: String,
-}
-
 /// The state every handler sees; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -91,7 +85,7 @@ struct Inner {
     refresh_ticks: watch::Sender<u64>,
     reload_lock: tokio::sync::Mutex<()>,
     probes: Mutex<HashMap<String, ProbeRecord>>,
-    flows: FlowRegistry<FlowTag>,
+    flows: Flows,
     callback_ports: Option<Vec<u16>>,
 }
 
@@ -148,7 +142,7 @@ impl AppState {
                 refresh_ticks: watch::channel(0).0,
                 reload_lock: tokio::sync::Mutex::new(()),
                 probes: Mutex::new(HashMap::new()),
-                flows: FlowRegistry::new(),
+                flows: Flows::default(),
                 callback_ports: init.callback_ports,
             }),
         }
@@ -197,7 +191,7 @@ impl AppState {
     pub fn credentials(&self) -> &Arc<CredentialManager> {
         &self.inner.credentials
     }
-    pub(crate) fn flows(&self) -> &FlowRegistry<FlowTag> {
+    pub(crate) fn flows(&self) -> &Flows {
         &self.inner.flows
     }
     pub(crate) fn callback_ports(&self) -> Option<&[u16]> {

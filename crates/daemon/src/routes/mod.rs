@@ -3,6 +3,7 @@
 mod chat;
 mod gateway_error;
 mod health;
+mod oauth;
 mod providers;
 mod reload;
 
@@ -15,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) use gateway_error::gateway_error;
-pub(crate) use providers::all_models;
+pub(crate) use providers::{all_models, probe_provider};
 
 /// Largest request body accepted (images in chat requests are the big ones).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -28,6 +29,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/models", get(providers::models))
         .route("/api/reload", post(reload::reload))
         .route("/api/chat", post(chat::chat))
+        .route("/api/provider/oauth/start", post(oauth::start))
+        .route("/api/provider/oauth/status/{state}", get(oauth::status))
+        .route("/api/provider/oauth/redirect", post(oauth::redirect))
         .route("/v1/models", get(crate::gateway::list_models))
         .route(
             "/v1/chat/completions",
