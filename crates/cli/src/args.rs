@@ -203,6 +203,10 @@ pub(crate) struct LoginFlags {
     /// The OAuth client id (default: the vendor's), stored in `OAuth.ClientId`.
     #[arg(long, value_name = "ID")]
     pub(crate) client_id: Option<String>,
+    /// The OAuth redirect URI registered for the client (default: the vendor's), stored in
+    /// `OAuth.RedirectUri`; port `0` listens on any free port.
+    #[arg(long, value_name = "URL")]
+    pub(crate) redirect_uri: Option<String>,
 }
 
 const MODEL_EXAMPLES: &str = "\

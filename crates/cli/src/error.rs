@@ -124,10 +124,15 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for CliError {
             }
             source = cause.source();
         }
+        // Errors that know their fix carry it as the hint.
+        let any: &dyn std::any::Any = &error;
+        let hint = any
+            .downcast_ref::<netclaw_config::ConfigError>()
+            .and_then(netclaw_config::ConfigError::hint);
         Self {
             message: error.to_string(),
             causes,
-            hint: None,
+            hint,
             exit: Exit::Failure,
         }
     }

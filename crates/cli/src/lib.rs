@@ -9,9 +9,14 @@ mod clipboard;
 mod commands;
 mod context;
 mod error;
+mod home;
+mod http;
+mod humanize;
 mod input;
+mod login;
 mod options;
 mod printer;
+mod probe_state;
 mod prompt;
 mod spinner;
 

@@ -57,6 +57,7 @@ pub(crate) struct LoginChoice {
     pub(crate) no_browser: bool,
     pub(crate) issuer: Option<String>,
     pub(crate) client_id: Option<String>,
+    pub(crate) redirect_uri: Option<String>,
     pub(crate) api_key_stdin: bool,
 }
 
@@ -193,6 +194,7 @@ fn login_choice(flags: LoginFlags, api_key_stdin: bool) -> LoginChoice {
         no_browser: flags.no_browser,
         issuer: flags.issuer,
         client_id: flags.client_id,
+        redirect_uri: flags.redirect_uri,
         api_key_stdin,
     }
 }

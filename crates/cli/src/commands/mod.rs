@@ -1,6 +1,10 @@
 //! Command dispatch: one module per command group.
 
 mod completions;
+mod config;
+mod model;
+mod provider;
+mod secrets;
 
 use crate::context::Context;
 use crate::error::{CliError, Exit};
@@ -10,6 +14,20 @@ use crate::options::Task;
 pub(crate) async fn run(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
     match task {
         Task::Completions(shell) => completions::run(cx, shell),
+        Task::ConfigPath => config::path(cx),
+        Task::ConfigShow => config::show(cx),
+        Task::ConfigMigrate => config::migrate(cx),
+        Task::SecretsSet { key } => secrets::set(cx, &key),
+        Task::SecretsList => secrets::list(cx),
+        Task::ProviderAdd(options) => provider::add::run(cx, options).await,
+        Task::ProviderProbe { name } => provider::probe::run(cx, name.as_deref()).await,
+        Task::ProviderLogin(options) => provider::login::login(cx, options).await,
+        Task::ProviderLogout { name } => provider::login::logout(cx, &name).await,
+        Task::ProviderList => provider::list::run(cx),
+        Task::ProviderRemove { name } => provider::manage::remove(cx, &name),
+        Task::ProviderRename { old, new } => provider::manage::rename(cx, &old, &new),
+        Task::ModelSet(options) => model::roles::set(cx, &options),
+        Task::ModelClear { role } => model::roles::clear(cx, role),
         other => Err(CliError::new(format!("`{other:?}` is not available yet"))),
     }
 }

@@ -1,0 +1,3 @@
+//! `netclaw model …`.
+
+pub(crate) mod roles;

@@ -1,0 +1,320 @@
+//! `netclaw provider add`: choose the auth, get the credential, probe live, and only then write.
+
+use jiff::Timestamp;
+use netclaw_config::{
+    AuthMethod, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry, ProviderWrite,
+    validate_provider_name,
+};
+use netclaw_oauth::TokenSet;
+use netclaw_providers::bearer::Bearer;
+use netclaw_providers::descriptor::ProviderDescriptor;
+use netclaw_providers::probe::{ProbeOptions, ProbeReport, ProbeTarget, probe};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::home::Home;
+use crate::humanize::tokens;
+use crate::login;
+use crate::options::{AddOptions, LoginChoice};
+use crate::probe_state::{self, LastProbe};
+use crate::spinner::Spinner;
+
+/// A credential obtained for a provider, not yet written anywhere.
+pub(crate) enum Obtained {
+    None,
+    ApiKey(SecretString),
+    OAuth(TokenSet),
+}
+
+impl Obtained {
+    pub(crate) fn bearer(&self) -> Option<Bearer> {
+        match self {
+            Self::None => None,
+            Self::ApiKey(key) => Some(Bearer {
+                token: key.clone(),
+                account_id: None,
+            }),
+            Self::OAuth(tokens) => Some(Bearer {
+                token: tokens.access_token.clone(),
+                account_id: tokens.resolved_account_id(),
+            }),
+        }
+    }
+
+    pub(crate) fn expiry(&self) -> Option<Timestamp> {
+        match self {
+            Self::OAuth(tokens) => tokens.expires_at,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn into_write(self) -> CredentialWrite {
+        match self {
+            Self::None => CredentialWrite::Keep,
+            Self::ApiKey(key) => CredentialWrite::ApiKey(key),
+            Self::OAuth(tokens) => {
+                let account_id = tokens.resolved_account_id().map(SecretString::from);
+                CredentialWrite::OAuth(OAuthTokens {
+                    access_token: tokens.access_token,
+                    refresh_token: tokens.refresh_token,
+                    id_token: tokens.id_token,
+                    account_id,
+                    expires_at: tokens.expires_at,
+                })
+            }
+        }
+    }
+}
+
+/// The auth method to use: `--auth`, else an API key when one is piped, else the original's
+/// default (device code for `openai`), else the type's first method.
+pub(crate) fn choose_auth(
+    descriptor: &ProviderDescriptor,
+    login: &LoginChoice,
+    name: &str,
+) -> Result<AuthMethod, CliError> {
+    let method = match login.auth {
+        Some(method) => method,
+        None if login.api_key_stdin => AuthMethod::ApiKey,
+        None => descriptor.default_auth_method(),
+    };
+    if !descriptor.supports(method) {
+        let supported: Vec<String> = descriptor
+            .auth
+            .iter()
+            .map(|o| format!("`{}` ({})", auth_flag(o.method), o.label))
+            .collect();
+        return Err(CliError::usage(format!(
+            "{} does not support `--auth {}`",
+            descriptor.display_name,
+            auth_flag(method)
+        ))
+        .with_hint(format!(
+            "use one of {}: `netclaw provider add {name} {} --auth {}`",
+            supported.join(", "),
+            descriptor.type_key,
+            auth_flag(descriptor.default_auth_method())
+        )));
+    }
+    Ok(method)
+}
+
+/// The `--auth` spelling of a method.
+pub(crate) fn auth_flag(method: AuthMethod) -> &'static str {
+    match method {
+        AuthMethod::OAuthDevice => "device",
+        AuthMethod::OAuthPkce => "browser",
+        AuthMethod::ApiKey => "api-key",
+        AuthMethod::None => "none",
+    }
+}
+
+/// Reads an API key from stdin (`--api-key-stdin`) or a hidden prompt.
+pub(crate) fn read_api_key(
+    cx: &Context<'_>,
+    descriptor: &ProviderDescriptor,
+    login: &LoginChoice,
+    retry_command: &str,
+) -> Result<SecretString, CliError> {
+    let key = if login.api_key_stdin {
+        cx.input.read_secret()?
+    } else {
+        if let Some(url) = descriptor.key_guidance_url {
+            cx.printer
+                .message(format!("Get your API key at {}", cx.printer.cyan(url)));
+        }
+        cx.prompter()
+            .password(&format!("API key for {}", descriptor.display_name))
+            .map_err(|e| {
+                e.into_cli(&format!(
+                    "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
+                ))
+            })?
+    };
+    let trimmed = key.expose_secret().trim();
+    if trimmed.is_empty() {
+        return Err(CliError::usage("the API key is empty").with_hint(format!(
+            "pipe it on stdin: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
+        )));
+    }
+    Ok(SecretString::from(trimmed.to_owned()))
+}
+
+/// Gets the credential for `method`: a key, a device login or a browser login.
+pub(crate) async fn obtain(
+    cx: &Context<'_>,
+    http: &reqwest::Client,
+    name: &str,
+    descriptor: &ProviderDescriptor,
+    entry: &ProviderEntry,
+    method: AuthMethod,
+    login_choice: &LoginChoice,
+    retry_command: &str,
+) -> Result<Obtained, CliError> {
+    match method {
+        AuthMethod::None => Ok(Obtained::None),
+        AuthMethod::ApiKey => Ok(Obtained::ApiKey(read_api_key(
+            cx,
+            descriptor,
+            login_choice,
+            retry_command,
+        )?)),
+        AuthMethod::OAuthDevice | AuthMethod::OAuthPkce => {
+            let overrides = login::overrides_of(entry.oauth.as_ref());
+            let client = login::oauth_client(http, name, descriptor, &overrides).await?;
+            let tokens = if method == AuthMethod::OAuthDevice {
+                login::device::login(cx, &client, name, descriptor.display_name).await?
+            } else {
+                login::browser::login(
+                    cx,
+                    &client,
+                    name,
+                    descriptor.display_name,
+                    login_choice.no_browser,
+                )
+                .await?
+            };
+            Ok(Obtained::OAuth(tokens))
+        }
+    }
+}
+
+/// Probes `entry` with `credential`, behind a spinner.
+pub(crate) async fn probe_with(
+    cx: &Context<'_>,
+    http: &reqwest::Client,
+    home: &Home,
+    name: &str,
+    entry: &ProviderEntry,
+    credential: &Obtained,
+) -> ProbeReport {
+    let target = ProbeTarget {
+        provider_name: name.to_owned(),
+        type_key: entry.provider_type.clone(),
+        endpoint: entry.endpoint.clone(),
+        auth_method: entry.auth_method,
+        bearer: credential.bearer(),
+        token_expiry: credential.expiry(),
+    };
+    let _spinner = Spinner::start(cx.printer, format!("Checking `{name}`…"));
+    probe(http, &home.registry, &target, &ProbeOptions::at(Timestamp::now())).await
+}
+
+/// The models line after a successful probe.
+pub(crate) fn describe_models(report: &ProbeReport) -> String {
+    let count = report.models.len();
+    let sample: Vec<String> = report
+        .models
+        .iter()
+        .take(3)
+        .map(|m| match m.context_window {
+            Some(window) => format!("{} ({})", m.id, tokens(u64::from(window))),
+            None => m.id.clone(),
+        })
+        .collect();
+    let more = if count > sample.len() { ", …" } else { "" };
+    format!(
+        "{count} model{} available: {}{more}",
+        if count == 1 { "" } else { "s" },
+        sample.join(", ")
+    )
+}
+
+/// `provider add`.
+pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, CliError> {
+    let home = Home::open(cx)?;
+    let name = options.name.trim();
+    validate_provider_name(name)?;
+    let descriptor = home.descriptor(&options.provider_type)?;
+    if let Some(existing) = home.store.read()?.resolve_provider_name(name) {
+        return Err(
+            CliError::new(format!("a provider named `{existing}` already exists")).with_hint(
+                format!(
+                    "log in again with `netclaw provider login {existing}`, or pick another name"
+                ),
+            ),
+        );
+    }
+    let method = choose_auth(descriptor, &options.login, name)?;
+    let endpoint = options
+        .endpoint
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_end_matches('/').to_owned());
+    if endpoint.is_none() && descriptor.default_endpoint(method).is_none() {
+        return Err(CliError::usage(format!(
+            "{} needs an endpoint",
+            descriptor.display_name
+        ))
+        .with_hint(format!(
+            "`netclaw provider add {name} {} --endpoint http://localhost:8080/v1`",
+            descriptor.type_key
+        )));
+    }
+    let mut entry = ProviderEntry::new(descriptor.type_key);
+    entry.auth_method = method;
+    entry.endpoint = endpoint;
+    let login = &options.login;
+    if login.issuer.is_some() || login.client_id.is_some() || login.redirect_uri.is_some() {
+        entry.oauth = Some(OAuthOverrides {
+            issuer: login.issuer.clone(),
+            client_id: login.client_id.clone(),
+            redirect_uri: login.redirect_uri.clone(),
+            ..OAuthOverrides::default()
+        });
+    }
+    let http = crate::http::client()?;
+    let retry = format!("netclaw provider add {name} {}", descriptor.type_key);
+    let credential = obtain(cx, &http, name, descriptor, &entry, method, login, &retry).await?;
+    let report = probe_with(cx, &http, &home, name, &entry, &credential).await;
+    let now = Timestamp::now();
+    if !report.is_ok() {
+        let message = report
+            .message
+            .clone()
+            .unwrap_or_else(|| report.class.as_str().to_owned());
+        if !options.skip_probe {
+            return Err(CliError::new(format!(
+                "`{name}` did not pass the check ({}); nothing was saved",
+                report.class.as_str()
+            ))
+            .with_cause(message)
+            .with_hint(format!(
+                "fix the cause and run the command again, or add `--skip-probe` to save it anyway"
+            )));
+        }
+        cx.printer.warning(format!(
+            "`{name}` did not pass the check ({}): {message}; saving anyway (--skip-probe)",
+            report.class.as_str()
+        ));
+    }
+    home.store.write_provider(
+        name,
+        ProviderWrite {
+            entry,
+            credentials: credential.into_write(),
+        },
+    )?;
+    probe_state::record(&home.paths, name, LastProbe::of(&report, now));
+    cx.printer.success(format!(
+        "Added provider `{name}` ({}, {})",
+        descriptor.type_key,
+        descriptor.label(method).unwrap_or(method.as_str())
+    ));
+    if report.is_ok() {
+        cx.printer.message(describe_models(&report));
+        let settings = home.store.read()?.settings()?;
+        if settings.models.main.is_none()
+            && let Some(first) = report.models.first()
+        {
+            cx.printer.message(format!(
+                "Next: {}",
+                cx.printer
+                    .cyan(format!("netclaw model set main {name}/{}", first.id))
+            ));
+        }
+    }
+    Ok(Exit::Success)
+}

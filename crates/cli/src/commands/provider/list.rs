@@ -1,0 +1,161 @@
+//! `netclaw provider list`: name, type, auth, credential source, token expiry, last probe.
+//!
+//! Reads the two files and `state/probes.json`; makes no network call and starts nothing.
+
+use jiff::Timestamp;
+use netclaw_config::{AuthMethod, Config, ProviderCredentials};
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::home::Home;
+use crate::humanize::{TokenState, expiry_text, relative, table, token_state};
+use crate::probe_state::{self, LastProbe};
+
+/// One provider as `provider list --json` shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProviderRow {
+    pub(crate) name: String,
+    #[serde(rename = "type")]
+    pub(crate) provider_type: String,
+    pub(crate) auth_method: AuthMethod,
+    pub(crate) endpoint: Option<String>,
+    /// `secrets`, `env:NAME`, or `null` when there is none.
+    pub(crate) credential_source: Option<String>,
+    pub(crate) token_expiry: Option<Timestamp>,
+    /// `valid`, `expiring_soon`, `expired`, `relogin_needed`, or `null` without a token.
+    pub(crate) token_state: Option<TokenState>,
+    pub(crate) last_probe: Option<LastProbe>,
+}
+
+impl ProviderRow {
+    /// True when the user must log in again.
+    pub(crate) fn needs_login(&self) -> bool {
+        self.token_state == Some(TokenState::ReloginNeeded)
+    }
+}
+
+fn credential_source(auth: AuthMethod, credentials: Option<&ProviderCredentials>) -> Option<String> {
+    let credentials = credentials?;
+    let credential = if auth.is_oauth() {
+        credentials.oauth_access_token.as_ref()
+    } else {
+        credentials
+            .api_key
+            .as_ref()
+            .or(credentials.oauth_access_token.as_ref())
+    };
+    credential.map(|c| c.source.to_string())
+}
+
+/// Every configured provider, sorted by name ignoring case.
+pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<ProviderRow> {
+    let probes = probe_state::load(&home.paths);
+    let mut rows: Vec<ProviderRow> = config
+        .settings
+        .providers
+        .iter()
+        .map(|(name, entry)| {
+            let descriptor = home.registry.try_get(&entry.provider_type);
+            let auth = match descriptor {
+                Some(d) if entry.auth_method == AuthMethod::None && !d.credential_optional() => {
+                    d.default_auth_method()
+                }
+                _ => entry.auth_method,
+            };
+            let endpoint = match descriptor {
+                Some(d) => d.effective_endpoint(entry.endpoint.as_deref(), auth),
+                None => entry.endpoint.clone(),
+            };
+            let last_probe = probes.get(name).cloned();
+            let reauth = last_probe
+                .as_ref()
+                .is_some_and(|p| p.status == netclaw_providers::probe::ProbeClass::ReauthRequired);
+            let token_state = entry
+                .oauth_token_expiry
+                .map(|at| token_state(at, now, reauth))
+                .or(reauth.then_some(TokenState::ReloginNeeded));
+            ProviderRow {
+                name: name.clone(),
+                provider_type: entry.provider_type.clone(),
+                auth_method: auth,
+                endpoint,
+                credential_source: credential_source(auth, config.credentials.get(name)),
+                token_expiry: entry.oauth_token_expiry,
+                token_state,
+                last_probe,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| r.name.to_lowercase());
+    rows
+}
+
+/// `provider list`.
+pub(crate) fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
+    let home = Home::open(cx)?;
+    let config = home.store.load(&cx.env)?;
+    let now = Timestamp::now();
+    let rows = rows(&home, &config, now);
+    if cx.json() {
+        cx.printer.json(&rows);
+        return Ok(Exit::Success);
+    }
+    if rows.is_empty() {
+        cx.printer.message("No providers configured.");
+        cx.printer.message(format!(
+            "Run {} or {} to add one.",
+            cx.printer.cyan("`netclaw init`"),
+            cx.printer.cyan("`netclaw provider add <name> <type>`")
+        ));
+        return Ok(Exit::Success);
+    }
+    let p = cx.printer;
+    let mut table_rows = vec![
+        ["NAME", "TYPE", "AUTH", "CREDENTIAL", "TOKEN", "LAST PROBE"]
+            .map(|h| p.bold(h))
+            .to_vec(),
+    ];
+    for row in &rows {
+        let token = match row.token_state {
+            None => "-".to_owned(),
+            Some(state) => {
+                let text = expiry_text(row.token_expiry, now, row.needs_login());
+                match state {
+                    TokenState::Valid => text,
+                    TokenState::ExpiringSoon => p.yellow(text),
+                    TokenState::Expired | TokenState::ReloginNeeded => p.red(text),
+                }
+            }
+        };
+        let probe = match &row.last_probe {
+            None => p.dim("never"),
+            Some(probe) if probe.status == netclaw_providers::probe::ProbeClass::Ok => {
+                format!("{} {}", p.green("ok"), p.dim(relative(probe.at, now)))
+            }
+            Some(probe) => format!("{} {}", p.red(probe.status.as_str()), p.dim(relative(probe.at, now))),
+        };
+        table_rows.push(vec![
+            row.name.clone(),
+            row.provider_type.clone(),
+            row.auth_method.to_string(),
+            row.credential_source.clone().unwrap_or_else(|| "-".to_owned()),
+            token,
+            probe,
+        ]);
+    }
+    for line in table(&table_rows) {
+        p.data(line);
+    }
+    for row in rows.iter().filter(|r| r.needs_login()) {
+        p.warning(format!(
+            "`{}` needs a new login: run `netclaw provider login {}`",
+            row.name, row.name
+        ));
+    }
+    for warning in &config.warnings {
+        p.warning(warning);
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,156 @@
+//! `netclaw provider probe [name|--all]`: live and classified; exit 0 ok, 1 failed, 2 a token
+//! expires soon.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use netclaw_oauth::SystemClock;
+use netclaw_providers::credentials::{ConfigTokenStore, CredentialManager};
+use netclaw_providers::probe::{ProbeClass, ProbeOptions, ProbeReport};
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::home::{Home, no_such_provider};
+use crate::humanize::{TokenState, relative, token_state};
+use crate::probe_state::{self, LastProbe};
+use crate::spinner::Spinner;
+
+/// One probe as `provider probe --json` shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProbeRow {
+    pub(crate) provider: String,
+    pub(crate) status: ProbeClass,
+    pub(crate) message: Option<String>,
+    pub(crate) latency_ms: u64,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) models: Vec<String>,
+    pub(crate) token_expiry: Option<Timestamp>,
+    pub(crate) token_state: Option<TokenState>,
+}
+
+/// A credential manager over the home's files (refreshes a due OAuth token under the lock).
+pub(crate) fn manager(home: &Home, cx: &Context<'_>, http: &reqwest::Client) -> Arc<CredentialManager> {
+    let store = ConfigTokenStore::new(home.store.clone(), cx.env.clone());
+    Arc::new(CredentialManager::new(
+        Arc::new(store),
+        http.clone(),
+        Arc::new(SystemClock),
+        cx.env.clone(),
+    ))
+}
+
+/// Probes `names` (configured names), remembering each result.
+pub(crate) async fn probe_all(
+    cx: &Context<'_>,
+    home: &Home,
+    names: &[String],
+) -> Result<Vec<(String, ProbeReport)>, CliError> {
+    let http = crate::http::client()?;
+    let manager = manager(home, cx, &http);
+    let options = ProbeOptions::at(Timestamp::now());
+    let spinner = Spinner::start(
+        cx.printer,
+        format!("Checking {}…", names.join(", ")),
+    );
+    let probes = names.iter().map(|name| {
+        let manager = Arc::clone(&manager);
+        let http = http.clone();
+        let options = options.clone();
+        async move {
+            let report = manager.probe_configured(&http, name, &options).await;
+            (name.clone(), report)
+        }
+    });
+    let reports = futures_util::future::join_all(probes).await;
+    drop(spinner);
+    let now = Timestamp::now();
+    for (name, report) in &reports {
+        probe_state::record(&home.paths, name, LastProbe::of(report, now));
+    }
+    Ok(reports)
+}
+
+/// `provider probe`.
+pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, CliError> {
+    let home = Home::open(cx)?;
+    let doc = home.store.read()?;
+    let names = match name {
+        Some(name) => vec![doc.resolve_provider_name(name).ok_or_else(|| no_such_provider(name))?],
+        None => doc.provider_names(),
+    };
+    if names.is_empty() {
+        cx.printer.message("No providers configured.");
+        cx.printer.message("Run `netclaw init` or `netclaw provider add <name> <type>` to add one.");
+        return Ok(Exit::Success);
+    }
+    let settings = doc.settings()?;
+    let reports = probe_all(cx, &home, &names).await?;
+    // Probing may have refreshed tokens: read the expiry again.
+    let settings = home.store.read().and_then(|d| d.settings()).unwrap_or(settings);
+    let now = Timestamp::now();
+    let rows: Vec<ProbeRow> = reports
+        .into_iter()
+        .map(|(name, report)| {
+            let expiry = settings.provider(&name).and_then(|(_, e)| e.oauth_token_expiry);
+            let reauth = report.class == ProbeClass::ReauthRequired;
+            ProbeRow {
+                token_state: expiry.map(|at| token_state(at, now, reauth)),
+                token_expiry: expiry,
+                provider: name,
+                status: report.class,
+                message: report.message,
+                latency_ms: u64::try_from(report.latency.as_millis()).unwrap_or(u64::MAX),
+                endpoint: report.endpoint,
+                models: report.models.into_iter().map(|m| m.id).collect(),
+            }
+        })
+        .collect();
+    let failed = rows.iter().any(|r| r.status != ProbeClass::Ok);
+    let expiring = rows
+        .iter()
+        .any(|r| r.token_state == Some(TokenState::ExpiringSoon));
+    if cx.json() {
+        cx.printer.json(&rows);
+    } else {
+        let p = cx.printer;
+        for row in &rows {
+            if row.status == ProbeClass::Ok {
+                p.data(format!(
+                    "{} {}  ok  {} ms  {} model{}",
+                    p.green("✔"),
+                    row.provider,
+                    row.latency_ms,
+                    row.models.len(),
+                    if row.models.len() == 1 { "" } else { "s" }
+                ));
+            } else {
+                p.data(format!(
+                    "{} {}  {}  {}",
+                    p.red("✘"),
+                    row.provider,
+                    row.status.as_str(),
+                    row.message.as_deref().unwrap_or_default()
+                ));
+            }
+            if row.token_state == Some(TokenState::ExpiringSoon)
+                && let Some(at) = row.token_expiry
+            {
+                p.warning(format!(
+                    "the login of `{}` expires {}; the daemon refreshes it, or run `netclaw provider login {}`",
+                    row.provider,
+                    relative(at, now),
+                    row.provider
+                ));
+            }
+        }
+    }
+    Ok(if failed {
+        Exit::Failure
+    } else if expiring {
+        Exit::Usage
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `netclaw` binary: real processes, temp homes, loopback vendors.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod support;
+mod vendors;
+
+mod config_commands;
+mod providers;

@@ -1,0 +1,160 @@
+//! `provider add/list/probe/rename/remove` for every provider type, failed probes, exit codes.
+
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{KEY, Netclaw};
+use crate::vendors::API_VENDORS;
+
+fn redact_list(value: &serde_json::Value) -> serde_json::Value {
+    let mut value = value.clone();
+    for row in value.as_array_mut().unwrap() {
+        row["endpoint"] = json!("[endpoint]");
+        if let Some(probe) = row.get_mut("lastProbe").and_then(|p| p.as_object_mut()) {
+            probe.insert("at".into(), json!("[time]"));
+            probe.insert("latencyMs".into(), json!("[ms]"));
+        }
+    }
+    value
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_type_is_added_listed_probed_renamed_and_removed() {
+    for vendor in API_VENDORS {
+        let server = MockServer::start().await;
+        vendor.mount_healthy(&server).await;
+        let netclaw = Netclaw::new();
+        let args = vendor.add_args("first", &server);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let added = netclaw.run(&args, vendor.stdin()).await;
+        added.expect_code(0);
+        assert!(added.stderr.contains("Added provider `first`"), "{}", added.stderr);
+
+        let list = netclaw.run(&["provider", "list", "--json"], "").await;
+        list.expect_code(0);
+        insta::assert_json_snapshot!(
+            format!("list_{}", vendor.type_key),
+            redact_list(&list.json())
+        );
+
+        let probe = netclaw.run(&["provider", "probe", "first", "--json"], "").await;
+        probe.expect_code(0);
+        assert_eq!(probe.json()[0]["status"], "ok", "{}", vendor.type_key);
+
+        netclaw
+            .run(&["provider", "rename", "first", "second"], "")
+            .await
+            .expect_code(0);
+        // The renamed provider still has its credential: the probe passes under the new name.
+        let probe = netclaw.run(&["provider", "probe", "second", "--json"], "").await;
+        probe.expect_code(0);
+
+        netclaw
+            .run(&["provider", "remove", "second"], "")
+            .await
+            .expect_code(0);
+        let list = netclaw.run(&["provider", "list", "--json"], "").await;
+        assert_eq!(list.json(), json!([]), "{}", vendor.type_key);
+        let secrets = netclaw.run(&["secrets", "list", "--json"], "").await;
+        assert_eq!(secrets.json(), json!([]), "both files forget {}", vendor.type_key);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_refuses_to_save_when_the_probe_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": {"message": format!("Incorrect API key provided: {KEY}")}
+        })))
+        .mount(&server)
+        .await;
+    let netclaw = Netclaw::new();
+    let endpoint = format!("{}/v1", server.uri());
+    let run = netclaw
+        .run(
+            &["provider", "add", "work", "openai", "--auth", "api-key", "--api-key-stdin", "--endpoint", &endpoint],
+            KEY,
+        )
+        .await;
+    run.expect_code(1);
+    insta::assert_snapshot!(run.stderr.replace(&server.uri(), "[server]"));
+    assert!(!netclaw.config_file().exists(), "nothing was written");
+
+    let saved = netclaw
+        .run(
+            &["provider", "add", "work", "openai", "--auth", "api-key", "--api-key-stdin", "--endpoint", &endpoint, "--skip-probe"],
+            KEY,
+        )
+        .await;
+    saved.expect_code(0);
+    assert!(saved.stderr.contains("saving anyway"), "{}", saved.stderr);
+    let probe = netclaw.run(&["provider", "probe", "--all", "--json"], "").await;
+    probe.expect_code(1);
+    assert_eq!(probe.json()[0]["status"], "auth");
+    let list = netclaw.run(&["provider", "list"], "").await;
+    assert!(list.stdout.contains("auth"), "the last probe is remembered: {}", list.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remove_refuses_while_a_model_role_points_at_the_provider() {
+    let server = MockServer::start().await;
+    crate::vendors::API_VENDORS[3].mount_healthy(&server).await;
+    let netclaw = Netclaw::new();
+    let uri = server.uri();
+    netclaw
+        .run(&["provider", "add", "local", "ollama", "--endpoint", &uri], "")
+        .await
+        .expect_code(0);
+    netclaw
+        .run(&["model", "set", "main", "local/llama3.2:3b"], "")
+        .await
+        .expect_code(0);
+    netclaw
+        .run(&["model", "set", "compaction", "local/llama3.2:3b", "--context-window", "32768"], "")
+        .await
+        .expect_code(0);
+    let refused = netclaw.run(&["provider", "remove", "local"], "").await;
+    refused.expect_code(1);
+    insta::assert_snapshot!(refused.stderr);
+
+    netclaw
+        .run(&["provider", "rename", "local", "gpu"], "")
+        .await
+        .expect_code(0);
+    let config = netclaw.config_json();
+    assert_eq!(config["Models"]["Main"]["Provider"], "gpu");
+    assert_eq!(config["Models"]["Compaction"]["Provider"], "gpu");
+    assert_eq!(config["Models"]["Compaction"]["ContextWindow"], 32768);
+
+    let main = netclaw.run(&["model", "clear", "main"], "").await;
+    main.expect_code(2);
+    assert!(main.stderr.contains("netclaw model set main"), "{}", main.stderr);
+    netclaw.run(&["model", "clear", "compaction"], "").await.expect_code(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2_with_a_hint() {
+    let netclaw = Netclaw::new();
+    let unknown = netclaw.run(&["provider", "add", "x", "gemini"], "").await;
+    unknown.expect_code(2);
+    assert!(unknown.stderr.contains("Known: anthropic, ollama, openai"), "{}", unknown.stderr);
+
+    // No terminal and no --api-key-stdin: the prompt cannot be shown.
+    let no_tty = netclaw.run(&["provider", "add", "x", "anthropic"], "").await;
+    no_tty.expect_code(2);
+    insta::assert_snapshot!(no_tty.stderr);
+
+    let bad_flag = netclaw.run(&["provider", "add", "x", "anthropic", "--api-key", KEY], "").await;
+    bad_flag.expect_code(2);
+
+    let no_endpoint = netclaw.run(&["provider", "add", "x", "openai-compatible"], "").await;
+    no_endpoint.expect_code(2);
+    assert!(no_endpoint.stderr.contains("--endpoint"), "{}", no_endpoint.stderr);
+
+    let missing = netclaw.run(&["provider", "remove", "ghost"], "").await;
+    missing.expect_code(1);
+    assert!(missing.stderr.contains("no provider named `ghost`"));
+}
