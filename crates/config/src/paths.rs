@@ -154,3 +154,6 @@ pub fn check_private(path: &Path) -> Option<PermissionWarning> {
         mode,
     })
 }
+
+#[cfg(test)]
+mod tests;
