@@ -89,12 +89,12 @@ pub(crate) fn login_error(error: OAuthError, name: &str) -> CliError {
     let hint = match &error {
         OAuthError::Denied { .. } => again,
         OAuthError::DeviceCodeExpired => format!("the code lives 15 minutes; {again}"),
-        OAuthError::DeviceCodeNotEnabled => format!(
-            "use the browser (`netclaw provider login {name} --auth browser`) or an API key (`--auth api-key`)"
-        ),
-        OAuthError::PortsInUse { .. } => format!(
-            "log in with a device code instead: `netclaw provider login {name} --auth device`"
-        ),
+        OAuthError::DeviceCodeNotEnabled => {
+            "run the command again with `--auth browser`, or with `--auth api-key`".to_owned()
+        }
+        OAuthError::PortsInUse { .. } => {
+            "log in with a device code instead: run the command again with `--auth device`".to_owned()
+        }
         OAuthError::Timeout { .. } => format!(
             "{again}; if the browser cannot reach this machine, paste the redirect URL or use `--auth device`"
         ),

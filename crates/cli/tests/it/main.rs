@@ -5,4 +5,5 @@ mod support;
 mod vendors;
 
 mod config_commands;
+mod oauth;
 mod providers;
