@@ -268,3 +268,22 @@ fn reading_a_decision_and_writing_happen_under_one_lock() {
         "at-9"
     );
 }
+
+#[test]
+fn the_files_stamp_changes_only_when_a_file_is_written() {
+    let home = Home::new();
+    let store = home.store();
+    let empty = store.stamp();
+    oauth_login(&home);
+    let after_login = store.stamp();
+    assert_ne!(empty, after_login);
+    let _ = Config::load(&home.paths, &EnvSnapshot::default()).unwrap();
+    assert_eq!(store.stamp(), after_login, "loading must not write");
+    store
+        .set_secret(
+            "Providers.openai.ApiKey",
+            secret("sk-a-much-longer-key-than-before"),
+        )
+        .unwrap();
+    assert_ne!(store.stamp(), after_login);
+}
