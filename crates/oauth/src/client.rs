@@ -272,21 +272,12 @@ impl OAuthClient {
         }
         let jwks: JwkSet = serde_json::from_slice(&reply.body)
             .map_err(|e| OAuthError::invalid(format!("invalid JWKS at `{jwks_url}`: {e}")))?;
-        let issuer = issuer.as_str().trim_end_matches('/');
-        let issuer_variants = [issuer.to_owned(), format!("{issuer}/")];
-        let mut last = None;
-        for candidate in &issuer_variants {
-            let expect = IdTokenExpectations {
-                issuer: candidate,
-                audience: &self.config.client_id,
-                now,
-            };
-            match verify_id_token(id_token.expose_secret(), &jwks, &expect) {
-                Ok(claims) => return Ok(claims),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| OAuthError::config("no issuer to check")))
+        let expect = IdTokenExpectations {
+            issuer: issuer.as_str(),
+            audience: &self.config.client_id,
+            now,
+        };
+        verify_id_token(id_token.expose_secret(), &jwks, &expect)
     }
 }
 

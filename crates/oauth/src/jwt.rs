@@ -96,7 +96,7 @@ pub struct IdTokenClaims {
 /// What an id_token must satisfy.
 #[derive(Debug, Clone)]
 pub struct IdTokenExpectations<'a> {
-    /// The issuer exactly as discovered.
+    /// The issuer as discovered (a trailing `/` is ignored).
     pub issuer: &'a str,
     /// Our client id (the audience).
     pub audience: &'a str,
@@ -150,7 +150,8 @@ pub fn verify_id_token(
     let mut validation = Validation::new(header.alg);
     validation.validate_exp = false; // checked below against the injected `now`
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-    validation.set_issuer(&[expect.issuer]);
+    let bare = expect.issuer.trim_end_matches('/');
+    validation.set_issuer(&[bare.to_owned(), format!("{bare}/")]);
     validation.set_audience(&[expect.audience]);
     let data = jsonwebtoken::decode::<Value>(id_token, &key, &validation)
         .map_err(|e| fail("the id_token did not verify", Some(e)))?;

@@ -96,3 +96,64 @@ async fn no_metadata_is_a_config_error_listing_what_was_tried() {
         "{err}"
     );
 }
+
+// RFC 8032 §7.1 test 1 key pair: PKCS#8 v1 DER for signing, the raw public key for the JWKS.
+const SEED_HEX: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+const PUBLIC_HEX: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn sign(claims: &serde_json::Value) -> secrecy::SecretString {
+    let mut der = hex("302e020100300506032b657004220420");
+    der.extend(hex(SEED_HEX));
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+    header.kid = Some("key-1".into());
+    let key = jsonwebtoken::EncodingKey::from_ed_der(&der);
+    secrecy::SecretString::from(jsonwebtoken::encode(&header, claims, &key).unwrap())
+}
+
+#[tokio::test]
+async fn id_token_is_verified_against_the_discovered_jwks() {
+    use base64::Engine as _;
+    let server = MockServer::start().await;
+    let issuer = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata(&issuer)))
+        .mount(&server)
+        .await;
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hex(PUBLIC_HEX));
+    Mock::given(method("GET"))
+        .and(path("/jwks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [
+            {"kty": "OKP", "crv": "Ed25519", "kid": "key-1", "use": "sig", "x": x}
+        ]})))
+        .mount(&server)
+        .await;
+    let config = OAuthClientConfig::standard(
+        Url::parse(&issuer).unwrap(),
+        "cli",
+        Url::parse("http://127.0.0.1:0/cb").unwrap(),
+    );
+    let client = OAuthClient::discover(http(), config).await.unwrap();
+    let now = crate::support::now();
+    let exp = now.as_second() + 600;
+    let good = sign(&json!({"iss": issuer, "aud": "cli", "exp": exp, "sub": "user-1"}));
+    let claims = client.verify_id_token(&good, now).await.unwrap();
+    assert_eq!(claims.sub.as_deref(), Some("user-1"));
+
+    let wrong_audience = sign(&json!({"iss": issuer, "aud": "other", "exp": exp}));
+    let err = client
+        .verify_id_token(&wrong_audience, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OAuthError::Jwt { .. }), "{err:?}");
+    let expired = sign(&json!({"iss": issuer, "aud": "cli", "exp": now.as_second() - 3600}));
+    let err = client.verify_id_token(&expired, now).await.unwrap_err();
+    assert_eq!(err.to_string(), "the id_token has expired");
+}
