@@ -286,13 +286,21 @@ Examples:
 #[derive(Debug, Subcommand)]
 pub(crate) enum DaemonCommand {
     /// Start the daemon in the background and wait until it answers.
-    Start,
+    Start {
+        /// Port to listen on, `0` = any free port (default `Daemon.Port`, else 5199).
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+    },
     /// Stop the daemon gracefully.
     Stop,
     /// Whether the daemon runs, where, and since when.
     Status,
     /// Run the daemon in the foreground.
-    Run,
+    Run {
+        /// Port to listen on, `0` = any free port (default `Daemon.Port`, else 5199).
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+    },
     /// Print the daemon log.
     Logs {
         /// Only the last N lines.

@@ -12,6 +12,8 @@ impl EnvVars {
     pub const NETCLAW_HOME: &'static str = "NETCLAW_HOME";
     /// An age identity for the secrets file: a path, or the `AGE-SECRET-KEY-1…` string itself.
     pub const NETCLAW_AGE_IDENTITY: &'static str = "NETCLAW_AGE_IDENTITY";
+    /// Path of the `netclaw-daemon` binary `netclaw daemon start` runs (default: next to `netclaw`).
+    pub const NETCLAW_DAEMON_BIN: &'static str = "NETCLAW_DAEMON_BIN";
     /// Log filter for the daemon and CLI (`tracing` env-filter syntax).
     pub const NETCLAW_LOG: &'static str = "NETCLAW_LOG";
     /// Prefix of settings overrides; `__` separates nesting levels (`NETCLAW_Daemon__Port=7100`).

@@ -1,7 +1,9 @@
 //! Command dispatch: one module per command group.
 
+mod chat;
 mod completions;
 mod config;
+pub(crate) mod daemon;
 mod model;
 mod provider;
 mod secrets;
@@ -28,6 +30,12 @@ pub(crate) async fn run(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> 
         Task::ProviderRename { old, new } => provider::manage::rename(cx, &old, &new),
         Task::ModelSet(options) => model::roles::set(cx, &options),
         Task::ModelClear { role } => model::roles::clear(cx, role),
+        Task::DaemonRun { port } => daemon::run(cx, port).await,
+        Task::DaemonStart { port } => daemon::start(cx, port).await,
+        Task::DaemonStop => daemon::stop(cx).await,
+        Task::DaemonStatus => daemon::status(cx).await,
+        Task::DaemonLogs { lines } => daemon::logs(cx, lines),
+        Task::Chat(options) => chat::run(cx, options).await,
         other => Err(CliError::new(format!("`{other:?}` is not available yet"))),
     }
 }

@@ -4,6 +4,7 @@
 mod support;
 mod vendors;
 
+mod chat;
 mod config_commands;
 mod oauth;
 mod providers;

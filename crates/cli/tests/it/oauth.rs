@@ -64,6 +64,20 @@ async fn mount_device(server: &MockServer) {
         .await;
 }
 
+/// Adds provider `work` (openai, device code) against `server`, which then serves Codex.
+pub(crate) async fn add_openai_with_device_code(netclaw: &Netclaw, server: &MockServer) {
+    mount_device(server).await;
+    mount_tokens_and_codex(server).await;
+    let endpoint = format!("{}/backend-api/codex", server.uri());
+    netclaw
+        .run(
+            &["provider", "add", "work", "openai", "--issuer", &server.uri(), "--endpoint", &endpoint],
+            "",
+        )
+        .await
+        .expect_code(0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn openai_without_auth_or_key_starts_the_device_flow() {
     let server = MockServer::start().await;
