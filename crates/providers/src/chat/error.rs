@@ -79,7 +79,7 @@ pub enum ChatError {
         /// `resets_at` is the only cure, so it is never retried.
         usage_limit: bool,
         /// Rate-limit headers that came with the refusal.
-        snapshot: Option<RateLimitSnapshot>,
+        snapshot: Option<Box<RateLimitSnapshot>>,
         /// The server's explanation.
         detail: Option<String>,
     },

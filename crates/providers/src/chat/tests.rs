@@ -43,7 +43,12 @@ fn assert_split_invariant(vendor: &str, wire: &dyn Wire) {
             assert_eq!(split, whole, "{} split at byte {cut}", path.display());
         }
         let single_bytes: Vec<&[u8]> = bytes.chunks(1).collect();
-        assert_eq!(render(wire, &single_bytes), whole, "{} byte by byte", path.display());
+        assert_eq!(
+            render(wire, &single_bytes),
+            whole,
+            "{} byte by byte",
+            path.display()
+        );
     }
 }
 
@@ -82,7 +87,10 @@ fn backoff_doubles_with_jitter_and_honours_retry_after() {
     for retry in 1..=3 {
         let plain = policy.base_delay * (1 << (retry - 1));
         let delay = policy.delay(retry, None);
-        assert!(delay >= plain.mul_f64(0.9) && delay < plain.mul_f64(1.1), "{delay:?}");
+        assert!(
+            delay >= plain.mul_f64(0.9) && delay < plain.mul_f64(1.1),
+            "{delay:?}"
+        );
     }
     let after = std::time::Duration::from_secs(7);
     assert_eq!(policy.delay(1, Some(after)), after);
@@ -92,8 +100,17 @@ fn backoff_doubles_with_jitter_and_honours_retry_after() {
 fn try_again_in_reads_seconds_and_milliseconds() {
     use super::responses::try_again_in;
     use std::time::Duration;
-    assert_eq!(try_again_in("Please try again in 1.5s."), Some(Duration::from_millis(1500)));
-    assert_eq!(try_again_in("try again in 20ms"), Some(Duration::from_millis(20)));
-    assert_eq!(try_again_in("Try again in 3 seconds"), Some(Duration::from_secs(3)));
+    assert_eq!(
+        try_again_in("Please try again in 1.5s."),
+        Some(Duration::from_millis(1500))
+    );
+    assert_eq!(
+        try_again_in("try again in 20ms"),
+        Some(Duration::from_millis(20))
+    );
+    assert_eq!(
+        try_again_in("Try again in 3 seconds"),
+        Some(Duration::from_secs(3))
+    );
     assert_eq!(try_again_in("try later"), None);
 }

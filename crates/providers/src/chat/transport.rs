@@ -113,7 +113,8 @@ impl Run {
                     Ok(response) => {
                         let wire = &self.transport.wire;
                         if let Some(snapshot) = wire.rate_limits(response.headers()) {
-                            self.pending.push_back(Ok(StreamEvent::RateLimits(snapshot)));
+                            self.pending
+                                .push_back(Ok(StreamEvent::RateLimits(snapshot)));
                         }
                         let framer = match wire.framing() {
                             Framing::Sse => Framer::Sse(SseParser::new()),
@@ -135,7 +136,9 @@ impl Run {
                     let idle = self.transport.settings.idle_timeout;
                     let mut events = Vec::new();
                     let outcome = match tokio::time::timeout(idle, body.next()).await {
-                        Ok(Some(Ok(chunk))) => decode_chunk(framer, decoder.as_mut(), &chunk, &mut events),
+                        Ok(Some(Ok(chunk))) => {
+                            decode_chunk(framer, decoder.as_mut(), &chunk, &mut events)
+                        }
                         Ok(Some(Err(error))) => Err(ChatError::StreamInterrupted {
                             provider: self.transport.wire.provider().clone(),
                             detail: format!("reading the stream failed: {error}"),
@@ -149,8 +152,8 @@ impl Run {
                     };
                     match outcome {
                         Ok(ended) => {
-                            let done = ended
-                                || matches!(events.last(), Some(StreamEvent::Done { .. }));
+                            let done =
+                                ended || matches!(events.last(), Some(StreamEvent::Done { .. }));
                             self.pending.extend(events.into_iter().map(Ok));
                             if done {
                                 self.state = State::Finished;
@@ -205,9 +208,10 @@ impl Run {
             self.bearer = Some(bearer);
         }
         loop {
-            let builder = transport
-                .wire
-                .request(&transport.http, &self.request, self.bearer.as_ref())?;
+            let builder =
+                transport
+                    .wire
+                    .request(&transport.http, &self.request, self.bearer.as_ref())?;
             let headers_timeout = transport.settings.headers_timeout;
             let response = match tokio::time::timeout(headers_timeout, builder.send()).await {
                 Ok(Ok(response)) => response,

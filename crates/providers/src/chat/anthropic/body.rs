@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::chat::request::{ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, ToolChoice};
+use crate::chat::request::{
+    ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, ToolChoice,
+};
 
 /// `max_tokens` when the request sets none (the API requires one).
 pub(crate) const DEFAULT_MAX_TOKENS: u32 = 8192;

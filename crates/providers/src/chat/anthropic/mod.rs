@@ -99,7 +99,10 @@ impl Wire for AnthropicWire {
         key.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert("x-api-key", key);
-        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
         if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
             headers.insert(USER_AGENT, agent);
         }

@@ -146,7 +146,11 @@ impl Decoder for CompletionsDecoder {
         }
         for choice in chunk.choices {
             if let Some(delta) = choice.delta {
-                if let Some(text) = delta.reasoning_content.or(delta.reasoning).filter(|t| !t.is_empty()) {
+                if let Some(text) = delta
+                    .reasoning_content
+                    .or(delta.reasoning)
+                    .filter(|t| !t.is_empty())
+                {
                     out.push(StreamEvent::ReasoningDelta { text });
                 }
                 if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
@@ -237,7 +241,9 @@ fn stream_error(provider: &ProviderRef, error: &serde_json::Value) -> ChatError 
         },
         other => ChatError::Server {
             provider,
-            status: other.and_then(|code| code.parse().ok()).filter(|s: &u16| *s >= 500),
+            status: other
+                .and_then(|code| code.parse().ok())
+                .filter(|s: &u16| *s >= 500),
             detail: message,
         },
     }

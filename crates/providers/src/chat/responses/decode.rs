@@ -171,7 +171,11 @@ impl Decoder for ResponsesDecoder {
             "response.function_call_arguments.delta" => {
                 let key = event.item_id.unwrap_or_default();
                 let delta = event.delta.unwrap_or_default();
-                self.calls.entry(key).or_default().arguments.push_str(&delta);
+                self.calls
+                    .entry(key)
+                    .or_default()
+                    .arguments
+                    .push_str(&delta);
             }
             "response.output_item.done" => {
                 if let Some(item) = event.item.filter(|item| item.kind == "function_call") {
@@ -186,7 +190,11 @@ impl Decoder for ResponsesDecoder {
                     out.push(StreamEvent::ToolCall(ToolCall {
                         id: item.call_id.unwrap_or(pending.call_id),
                         name: item.name.unwrap_or(pending.name),
-                        arguments: if arguments.is_empty() { "{}".into() } else { arguments },
+                        arguments: if arguments.is_empty() {
+                            "{}".into()
+                        } else {
+                            arguments
+                        },
                     }));
                 }
             }
@@ -222,10 +230,7 @@ impl Decoder for ResponsesDecoder {
                 out.push(StreamEvent::Done { stop_reason });
             }
             "response.failed" => {
-                let error = event
-                    .response
-                    .and_then(|r| r.error)
-                    .unwrap_or_default();
+                let error = event.response.and_then(|r| r.error).unwrap_or_default();
                 return Err(stream_error(&self.provider, error));
             }
             "error" => {

@@ -22,9 +22,9 @@ use super::wire::{Decoder, Framing, Wire, error_detail, generic_http_error, retr
 use super::{ChatClient, ClientConfig};
 
 pub(crate) use body::Flavor;
-use decode::{ErrorBody, ResponsesDecoder};
 #[cfg(test)]
 pub(crate) use decode::try_again_in;
+use decode::{ErrorBody, ResponsesDecoder};
 
 /// OpenAI through the ChatGPT subscription (the Codex backend,
 /// `https://chatgpt.com/backend-api/codex`).
@@ -162,7 +162,10 @@ impl Wire for ResponsesWire {
                 .ok_or_else(|| ChatError::MissingAccountId {
                     provider: self.provider.clone(),
                 })?;
-            headers.insert("chatgpt-account-id", header(&self.provider, account, false)?);
+            headers.insert(
+                "chatgpt-account-id",
+                header(&self.provider, account, false)?,
+            );
             headers.insert("originator", HeaderValue::from_static("netclaw"));
         }
         headers.insert(USER_AGENT, header(&self.provider, &self.user_agent, false)?);
@@ -197,7 +200,7 @@ impl Wire for ResponsesWire {
                 retry_after: error.resets_in_seconds.map(std::time::Duration::from_secs),
                 resets_at,
                 usage_limit: true,
-                snapshot: self.rate_limits(headers),
+                snapshot: self.rate_limits(headers).map(Box::new),
                 detail,
             };
         }
@@ -219,7 +222,7 @@ impl Wire for ResponsesWire {
                 retry_after: retry_after(headers),
                 resets_at: None,
                 usage_limit: false,
-                snapshot: self.rate_limits(headers),
+                snapshot: self.rate_limits(headers).map(Box::new),
                 detail,
             };
         }

@@ -55,7 +55,11 @@ fn every_split_gives_the_same_events() {
     let whole = parse(&[stream]);
     assert_eq!(whole.len(), 3);
     for cut in 0..=stream.len() {
-        assert_eq!(parse(&[&stream[..cut], &stream[cut..]]), whole, "cut at {cut}");
+        assert_eq!(
+            parse(&[&stream[..cut], &stream[cut..]]),
+            whole,
+            "cut at {cut}"
+        );
     }
     let bytes: Vec<&[u8]> = stream.chunks(1).collect();
     assert_eq!(parse(&bytes), whole);

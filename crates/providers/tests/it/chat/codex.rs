@@ -24,7 +24,11 @@ fn body(request: &Request) -> Value {
 struct ContentTypeNotPlainJson;
 impl Match for ContentTypeNotPlainJson {
     fn matches(&self, request: &Request) -> bool {
-        request.headers.get("content-type").and_then(|v| v.to_str().ok()) != Some("application/json")
+        request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            != Some("application/json")
     }
 }
 
@@ -33,7 +37,9 @@ struct SystemInputItem;
 impl Match for SystemInputItem {
     fn matches(&self, request: &Request) -> bool {
         body(request)["input"].as_array().is_some_and(|items| {
-            items.iter().any(|item| item["role"] == "system" || item["type"] == "system")
+            items
+                .iter()
+                .any(|item| item["role"] == "system" || item["type"] == "system")
         })
     }
 }
@@ -91,7 +97,12 @@ async fn mount_strict_backend(server: &MockServer) {
     }
     refuse(server, ContentTypeNotPlainJson, "Unsupported content type").await;
     refuse(server, SystemInputItem, "System messages are not allowed").await;
-    refuse(server, StrictNull, "Invalid type for 'tools[0].strict': expected a boolean, but got null instead").await;
+    refuse(
+        server,
+        StrictNull,
+        "Invalid type for 'tools[0].strict': expected a boolean, but got null instead",
+    )
+    .await;
     refuse(server, MissingInstructions, "Instructions are required").await;
     refuse(server, NotStreamingOrStored, "Stream must be set to true").await;
     refuse(server, MissingCodexHeaders, "Missing ChatGPT account").await;
@@ -128,8 +139,16 @@ fn demanding_request() -> ChatRequest {
 async fn codex_client_passes_the_strict_backend() {
     let server = MockServer::start().await;
     mount_strict_backend(&server).await;
-    let client = client("codex", &format!("{}/backend-api/codex", server.uri()), fast_http());
-    let response = client.stream(demanding_request()).collect_response().await.unwrap();
+    let client = client(
+        "codex",
+        &format!("{}/backend-api/codex", server.uri()),
+        fast_http(),
+    );
+    let response = client
+        .stream(demanding_request())
+        .collect_response()
+        .await
+        .unwrap();
     assert_eq!(response.tool_calls.len(), 1);
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);
@@ -160,7 +179,10 @@ async fn strict_backend_refuses_each_violation() {
         async move { builder.send().await.unwrap().status().as_u16() }
     };
     assert_eq!(send("application/json", Some("a"), good.clone()).await, 200);
-    assert_eq!(send("application/json; charset=utf-8", Some("a"), good.clone()).await, 400);
+    assert_eq!(
+        send("application/json; charset=utf-8", Some("a"), good.clone()).await,
+        400
+    );
     assert_eq!(send("application/json", None, good.clone()).await, 400);
     let mut with_system = good.clone();
     with_system["input"] = json!([{"role": "system", "content": "x"}]);
@@ -169,11 +191,20 @@ async fn strict_backend_refuses_each_violation() {
     strict_null["tools"][0]["strict"] = Value::Null;
     assert_eq!(send("application/json", Some("a"), strict_null).await, 400);
     let mut no_instructions = good.clone();
-    no_instructions.as_object_mut().unwrap().remove("instructions");
-    assert_eq!(send("application/json", Some("a"), no_instructions).await, 400);
+    no_instructions
+        .as_object_mut()
+        .unwrap()
+        .remove("instructions");
+    assert_eq!(
+        send("application/json", Some("a"), no_instructions).await,
+        400
+    );
     let mut not_streaming = good;
     not_streaming["stream"] = json!(false);
-    assert_eq!(send("application/json", Some("a"), not_streaming).await, 400);
+    assert_eq!(
+        send("application/json", Some("a"), not_streaming).await,
+        400
+    );
 }
 
 fn codex_with(source: Arc<RenewingBearer>, uri: &str) -> CodexClient {
@@ -189,7 +220,10 @@ fn codex_with(source: Arc<RenewingBearer>, uri: &str) -> CodexClient {
 async fn a_401_renews_the_credential_and_retries_once() {
     let server = MockServer::start().await;
     Mock::given(header("authorization", "Bearer old"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "token expired"}})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"message": "token expired"}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -198,7 +232,10 @@ async fn a_401_renews_the_credential_and_retries_once() {
         .expect(1)
         .mount(&server)
         .await;
-    let source = RenewingBearer::new(bearer("old", Some("acct")), Some(bearer("new", Some("acct"))));
+    let source = RenewingBearer::new(
+        bearer("old", Some("acct")),
+        Some(bearer("new", Some("acct"))),
+    );
     let client = codex_with(Arc::clone(&source), &server.uri());
     let response = client
         .stream(ChatRequest::new("m", vec![Message::user("Hi")]))
@@ -214,18 +251,27 @@ async fn a_401_renews_the_credential_and_retries_once() {
 async fn a_second_401_is_unauthorized_with_the_login_hint() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "token expired"}})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"message": "token expired"}})),
+        )
         .expect(2)
         .mount(&server)
         .await;
-    let source = RenewingBearer::new(bearer("old", Some("acct")), Some(bearer("new", Some("acct"))));
+    let source = RenewingBearer::new(
+        bearer("old", Some("acct")),
+        Some(bearer("new", Some("acct"))),
+    );
     let client = codex_with(Arc::clone(&source), &server.uri());
     let error = client
         .stream(ChatRequest::new("m", vec![Message::user("Hi")]))
         .collect_response()
         .await
         .unwrap_err();
-    assert!(matches!(error, ChatError::Unauthorized { status: 401, .. }), "{error:?}");
+    assert!(
+        matches!(error, ChatError::Unauthorized { status: 401, .. }),
+        "{error:?}"
+    );
     assert_eq!(source.rejections.load(Ordering::SeqCst), 1);
     insta::assert_json_snapshot!("codex_second_401", render_error(&error));
 }
@@ -246,7 +292,11 @@ async fn a_failed_renewal_is_unauthorized_with_the_login_hint() {
         .await
         .unwrap_err();
     assert!(matches!(error, ChatError::Unauthorized { .. }), "{error:?}");
-    assert!(error.user_message().contains("netclaw provider login openai"));
+    assert!(
+        error
+            .user_message()
+            .contains("netclaw provider login openai")
+    );
 }
 
 #[tokio::test]
@@ -293,9 +343,21 @@ async fn usage_limit_429_is_rate_limited_with_resets_at_and_not_retried() {
     else {
         panic!("expected RateLimited, got {error:?}");
     };
-    assert_eq!(*resets_at, Some(jiff::Timestamp::from_second(1_767_225_600).unwrap()));
+    assert_eq!(
+        *resets_at,
+        Some(jiff::Timestamp::from_second(1_767_225_600).unwrap())
+    );
     assert!(usage_limit);
-    assert_eq!(snapshot.as_ref().unwrap().primary.as_ref().unwrap().used_percent, 100.0);
+    assert_eq!(
+        snapshot
+            .as_ref()
+            .unwrap()
+            .primary
+            .as_ref()
+            .unwrap()
+            .used_percent,
+        100.0
+    );
     insta::assert_json_snapshot!("codex_usage_limit", render_error(&error));
 }
 
@@ -319,7 +381,10 @@ async fn rate_limit_headers_come_first_as_a_snapshot() {
         .await;
     let client = client("codex", &server.uri(), fast_http());
     let mut stream = client.stream(ChatRequest::new("m", vec![Message::user("Hi")]));
-    let first = futures_util::StreamExt::next(&mut stream).await.unwrap().unwrap();
+    let first = futures_util::StreamExt::next(&mut stream)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(first, StreamEvent::RateLimits(_)));
     assert!(!stream.output_seen(), "rate limits are not output");
     insta::assert_json_snapshot!("codex_rate_limits", first);
@@ -335,7 +400,10 @@ async fn a_credential_without_account_id_is_refused_before_sending() {
         .collect_response()
         .await
         .unwrap_err();
-    assert!(matches!(error, ChatError::MissingAccountId { .. }), "{error:?}");
+    assert!(
+        matches!(error, ChatError::MissingAccountId { .. }),
+        "{error:?}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
     assert_eq!(client.provider().name, "openai");
 }

@@ -45,13 +45,24 @@ async fn two_server_errors_then_success_give_one_answer() {
 async fn server_errors_beyond_the_budget_surface_as_server() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "overloaded"}})))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "overloaded"}})),
+        )
         .expect(4)
         .mount(&server)
         .await;
     let client = client("openrouter", &server.uri(), fast_http());
     let error = client.stream(hello()).collect_response().await.unwrap_err();
-    assert!(matches!(error, ChatError::Server { status: Some(503), .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            ChatError::Server {
+                status: Some(503),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -78,13 +89,24 @@ async fn a_429_with_retry_after_is_retried() {
 async fn a_429_without_retry_after_is_returned() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {"message": "slow down"}})))
+        .respond_with(
+            ResponseTemplate::new(429).set_body_json(json!({"error": {"message": "slow down"}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let client = client("compatible", &server.uri(), fast_http());
     let error = client.stream(hello()).collect_response().await.unwrap_err();
-    assert!(matches!(error, ChatError::RateLimited { retry_after: None, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            ChatError::RateLimited {
+                retry_after: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +123,10 @@ async fn insufficient_quota_is_not_retried() {
         .await;
     let client = client("openai_api", &server.uri(), fast_http());
     let error = client.stream(hello()).collect_response().await.unwrap_err();
-    assert!(matches!(error, ChatError::QuotaExceeded { .. }), "{error:?}");
+    assert!(
+        matches!(error, ChatError::QuotaExceeded { .. }),
+        "{error:?}"
+    );
     server.verify().await;
 }
 
@@ -118,8 +143,14 @@ async fn a_stream_failing_after_its_first_delta_is_not_retried() {
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first, StreamEvent::TextDelta { text: "Par".into() });
     let error = stream.next().await.unwrap().unwrap_err();
-    assert!(error.is_retryable(), "a server error is retryable in itself");
-    assert!(matches!(error, ChatError::Server { status: None, .. }), "{error:?}");
+    assert!(
+        error.is_retryable(),
+        "a server error is retryable in itself"
+    );
+    assert!(
+        matches!(error, ChatError::Server { status: None, .. }),
+        "{error:?}"
+    );
     assert!(!stream.failed_before_output());
     assert!(stream.next().await.is_none());
     server.verify().await;
@@ -169,12 +200,17 @@ async fn a_connection_cut_before_any_output_is_retried() {
 async fn an_error_before_output_is_classified_as_such() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "bad model"}})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "bad model"}})),
+        )
         .mount(&server)
         .await;
     let client = client("openrouter", &server.uri(), fast_http());
     let mut stream = client.stream(hello());
     let error = stream.next().await.unwrap().unwrap_err();
-    assert!(matches!(error, ChatError::BadRequest { status: 400, .. }), "{error:?}");
+    assert!(
+        matches!(error, ChatError::BadRequest { status: 400, .. }),
+        "{error:?}"
+    );
     assert!(stream.failed_before_output());
 }

@@ -9,7 +9,9 @@ use netclaw_providers::chat::{
 };
 use tokio::sync::Notify;
 
-use super::support::{client, completed, fast_http, raw_server, text_delta, write_chunk, write_stream_head};
+use super::support::{
+    client, completed, fast_http, raw_server, text_delta, write_chunk, write_stream_head,
+};
 
 #[tokio::test]
 async fn each_delta_is_yielded_before_the_next_is_sent() {
@@ -37,7 +39,10 @@ async fn each_delta_is_yielded_before_the_next_is_sent() {
         next.notify_one();
     }
     let rest: Vec<_> = stream.collect().await;
-    assert!(matches!(rest.last(), Some(Ok(StreamEvent::Done { .. }))), "{rest:?}");
+    assert!(
+        matches!(rest.last(), Some(Ok(StreamEvent::Done { .. }))),
+        "{rest:?}"
+    );
 }
 
 #[tokio::test]
@@ -61,11 +66,19 @@ async fn a_stream_that_goes_silent_hits_the_idle_timeout() {
     let mut stream = client.stream(ChatRequest::new("m", vec![Message::user("Hi")]));
     assert_eq!(
         stream.next().await.unwrap().unwrap(),
-        StreamEvent::TextDelta { text: "partial".into() }
+        StreamEvent::TextDelta {
+            text: "partial".into()
+        }
     );
     let error = stream.next().await.unwrap().unwrap_err();
     assert!(
-        matches!(error, ChatError::Timeout { phase: TimeoutPhase::Idle, .. }),
+        matches!(
+            error,
+            ChatError::Timeout {
+                phase: TimeoutPhase::Idle,
+                ..
+            }
+        ),
         "{error:?}"
     );
     release.notify_one();

@@ -12,8 +12,8 @@ use futures_util::StreamExt;
 use netclaw_providers::bearer::{Bearer, BearerSource, BoxFuture, CredentialError, StaticBearer};
 use netclaw_providers::chat::{
     AnthropicClient, ChatClient, ChatCompletionsClient, ChatError, ChatStream, ClientConfig,
-    CodexClient, CompletionsFlavor, HttpSettings, OllamaClient, OpenAiResponsesClient,
-    RetryPolicy, StreamEvent,
+    CodexClient, CompletionsFlavor, HttpSettings, OllamaClient, OpenAiResponsesClient, RetryPolicy,
+    StreamEvent,
 };
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -298,9 +298,13 @@ pub(crate) fn responses_event(event: &Value) -> Vec<u8> {
 }
 
 pub(crate) fn text_delta(text: &str) -> Vec<u8> {
-    responses_event(&json!({"type": "response.output_text.delta", "item_id": "msg_1", "delta": text}))
+    responses_event(
+        &json!({"type": "response.output_text.delta", "item_id": "msg_1", "delta": text}),
+    )
 }
 
 pub(crate) fn completed() -> Vec<u8> {
-    responses_event(&json!({"type": "response.completed", "response": {"id": "resp_1", "status": "completed", "usage": {"input_tokens": 1, "output_tokens": 2}}}))
+    responses_event(
+        &json!({"type": "response.completed", "response": {"id": "resp_1", "status": "completed", "usage": {"input_tokens": 1, "output_tokens": 2}}}),
+    )
 }
