@@ -3,6 +3,7 @@
 mod chat;
 mod completions;
 mod config;
+mod init;
 pub(crate) mod daemon;
 mod model;
 mod provider;
@@ -36,6 +37,7 @@ pub(crate) async fn run(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> 
         Task::DaemonStatus => daemon::status(cx).await,
         Task::DaemonLogs { lines } => daemon::logs(cx, lines),
         Task::Chat(options) => chat::run(cx, options).await,
+        Task::Init => init::run(cx).await,
         other => Err(CliError::new(format!("`{other:?}` is not available yet"))),
     }
 }

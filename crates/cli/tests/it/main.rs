@@ -6,5 +6,6 @@ mod vendors;
 
 mod chat;
 mod config_commands;
+mod init;
 mod oauth;
 mod providers;

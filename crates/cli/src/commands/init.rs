@@ -1,0 +1,267 @@
+//! `netclaw init`: the first-run wizard. Provider → auth method → credential or login → live
+//! probe (20 s limit) → main model → write (only after the probe passed) → offer the daemon →
+//! what was written where and what to run next. Esc goes back a step.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use netclaw_config::{AuthMethod, ModelRef, ModelRole, ProviderEntry, ProviderWrite};
+use netclaw_providers::descriptor::ProviderDescriptor;
+use netclaw_providers::probe::{ProbeClass, ProbeOptions, ProbeReport, ProbeTarget, probe};
+
+use super::provider::add::{Obtained, describe_models, obtain};
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::home::Home;
+use crate::humanize::tokens;
+use crate::options::LoginChoice;
+use crate::probe_state::{self, LastProbe};
+use crate::prompt::PromptError;
+use crate::spinner::Spinner;
+
+/// The probe's hard limit in the wizard (as the original).
+const PROBE_LIMIT: Duration = Duration::from_secs(20);
+
+const NON_INTERACTIVE: &str = "`netclaw provider add <name> <type>` and `netclaw model set main <provider>/<model>`";
+
+fn ask<T>(result: Result<T, PromptError>) -> Result<T, CliError> {
+    result.map_err(|e| e.into_cli(NON_INTERACTIVE))
+}
+
+enum Step {
+    Provider,
+    Auth,
+    Endpoint,
+    Credential,
+    Model,
+}
+
+/// A free name: the type key, then `<type>-2`, `<type>-3`, …
+fn free_name(home: &Home, type_key: &str) -> Result<String, CliError> {
+    let doc = home.store.read()?;
+    let mut name = type_key.to_owned();
+    let mut n = 2;
+    while doc.resolve_provider_name(&name).is_some() {
+        name = format!("{type_key}-{n}");
+        n += 1;
+    }
+    Ok(name)
+}
+
+fn auth_label(descriptor: &ProviderDescriptor, method: AuthMethod) -> String {
+    let label = descriptor.label(method).unwrap_or(method.as_str());
+    if descriptor.type_key == "openai" && method == AuthMethod::OAuthDevice {
+        format!("{label} — recommended")
+    } else {
+        label.to_owned()
+    }
+}
+
+async fn probe_limited(
+    cx: &Context<'_>,
+    http: &reqwest::Client,
+    home: &Home,
+    name: &str,
+    entry: &ProviderEntry,
+    credential: &Obtained,
+) -> ProbeReport {
+    let target = ProbeTarget {
+        provider_name: name.to_owned(),
+        type_key: entry.provider_type.clone(),
+        endpoint: entry.endpoint.clone(),
+        auth_method: entry.auth_method,
+        bearer: credential.bearer(),
+        token_expiry: credential.expiry(),
+    };
+    let _spinner = Spinner::start(cx.printer, "Validating the connection and discovering models…");
+    let options = ProbeOptions::at(Timestamp::now());
+    match tokio::time::timeout(PROBE_LIMIT, probe(http, &home.registry, &target, &options)).await {
+        Ok(report) => report,
+        Err(_) => ProbeReport::failed(ProbeClass::Timeout, "Validation timed out after 20 seconds."),
+    }
+}
+
+/// `init`.
+pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
+    let home = Home::open(cx)?;
+    let p = cx.printer;
+    if !cx.interactive() {
+        return Err(PromptError::NotInteractive.into_cli(NON_INTERACTIVE));
+    }
+    let settings = home.store.read()?.settings()?;
+    if !settings.providers.is_empty() {
+        let names: Vec<&str> = settings.providers.keys().map(String::as_str).collect();
+        p.message(format!(
+            "netclaw is already set up in `{}` with {}.",
+            home.paths.home().display(),
+            names.join(", ")
+        ));
+        if !ask(cx.prompter().confirm("Add another provider?", true))? {
+            p.message("Nothing changed. See `netclaw provider list`.");
+            return Ok(Exit::Success);
+        }
+    } else {
+        p.message(p.bold("Welcome to netclaw. Let's connect your first LLM provider."));
+        p.message(p.dim("Esc goes back a step."));
+    }
+    let descriptors = home.registry.all();
+    let http = crate::http::client()?;
+    let mut step = Step::Provider;
+    let mut descriptor: &ProviderDescriptor = &descriptors[0];
+    let mut method = AuthMethod::None;
+    let mut endpoint: Option<String> = None;
+    let mut found: Option<(ProviderEntry, Obtained, ProbeReport)> = None;
+    let name;
+    let model_id;
+    loop {
+        match step {
+            Step::Provider => {
+                let items: Vec<String> = descriptors
+                    .iter()
+                    .map(|d| {
+                        if d.credential_optional() && d.default_endpoint(AuthMethod::None).is_some() {
+                            format!("{} (runs locally, no key needed)", d.display_name)
+                        } else {
+                            d.display_name.to_owned()
+                        }
+                    })
+                    .collect();
+                let Some(i) = ask(cx.prompter().select("LLM provider", &items, 0))? else {
+                    p.message("Cancelled; nothing was written.");
+                    return Ok(Exit::Success);
+                };
+                descriptor = &descriptors[i];
+                step = Step::Auth;
+            }
+            Step::Auth => {
+                let methods: Vec<AuthMethod> = descriptor.auth_methods().collect();
+                if methods.len() == 1 {
+                    method = methods[0];
+                    step = Step::Endpoint;
+                    continue;
+                }
+                let items: Vec<String> = methods.iter().map(|m| auth_label(descriptor, *m)).collect();
+                match ask(cx.prompter().select("How do you sign in?", &items, 0))? {
+                    None => step = Step::Provider,
+                    Some(i) => {
+                        method = methods[i];
+                        step = Step::Endpoint;
+                    }
+                }
+            }
+            Step::Endpoint => {
+                let default = descriptor.default_endpoint(method);
+                let typed = ask(cx.prompter().input("Endpoint", default))?;
+                let typed = typed.trim().trim_end_matches('/').to_owned();
+                if typed.is_empty() {
+                    p.warning(format!("{} needs an endpoint URL", descriptor.display_name));
+                    continue;
+                }
+                endpoint = (Some(typed.as_str()) != default).then_some(typed);
+                step = Step::Credential;
+            }
+            Step::Credential => {
+                let provider_name = free_name(&home, descriptor.type_key)?;
+                let mut entry = ProviderEntry::new(descriptor.type_key);
+                entry.auth_method = method;
+                entry.endpoint = endpoint.clone();
+                let choice = LoginChoice::default();
+                let retry = format!("netclaw provider add {provider_name} {}", descriptor.type_key);
+                let credential = match obtain(cx, &http, &provider_name, descriptor, &entry, method, &choice, &retry).await {
+                    Ok(credential) => credential,
+                    Err(error) if error.exit() == crate::error::Exit::Interrupted => return Err(error),
+                    Err(error) => {
+                        p.error(&error);
+                        step = Step::Auth;
+                        continue;
+                    }
+                };
+                let report = probe_limited(cx, &http, &home, &provider_name, &entry, &credential).await;
+                if !report.is_ok() || report.models.is_empty() {
+                    let message = report.message.clone().unwrap_or_else(|| "no models were listed".to_owned());
+                    p.error(&CliError::new(format!("{} did not pass the check", descriptor.display_name)).with_cause(message));
+                    let items = vec!["Try again".to_owned(), "Go back".to_owned(), "Quit".to_owned()];
+                    match ask(cx.prompter().select("What now?", &items, 0))? {
+                        Some(0) => {}
+                        Some(1) | None => step = Step::Auth,
+                        _ => {
+                            p.message("Nothing was written.");
+                            return Ok(Exit::Failure);
+                        }
+                    }
+                    continue;
+                }
+                p.success(format!("{} works. {}", descriptor.display_name, describe_models(&report)));
+                found = Some((entry, credential, report));
+                step = Step::Model;
+            }
+            Step::Model => {
+                let Some((_, _, report)) = found.as_ref() else {
+                    step = Step::Credential;
+                    continue;
+                };
+                let items: Vec<String> = report
+                    .models
+                    .iter()
+                    .map(|m| match m.context_window {
+                        Some(w) => format!("{}  ({} context)", m.id, tokens(u64::from(w))),
+                        None => m.id.clone(),
+                    })
+                    .collect();
+                match ask(cx.prompter().select("Main model for conversations", &items, 0))? {
+                    None => {
+                        found = None;
+                        step = Step::Auth;
+                    }
+                    Some(i) => {
+                        model_id = report.models[i].id.clone();
+                        name = free_name(&home, descriptor.type_key)?;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let Some((entry, credential, report)) = found else {
+        return Err(CliError::new("the wizard ended without a provider"));
+    };
+    let make_main = settings.models.main.is_none()
+        || ask(cx.prompter().confirm(&format!("Use {name}/{model_id} as the main model?"), false))?;
+    home.store.update(|doc| {
+        doc.write_provider(&name, ProviderWrite { entry, credentials: credential.into_write() })?;
+        if make_main {
+            let mut main = ModelRef::new(name.clone(), model_id.clone());
+            main.provenance = Some("Manual".to_owned());
+            doc.set_model_role(ModelRole::Main, Some(main))?;
+        }
+        Ok::<_, netclaw_config::ConfigError>(())
+    })?;
+    probe_state::record(&home.paths, &name, LastProbe::of(&report, Timestamp::now()));
+    p.success(format!("Saved provider `{name}`"));
+    p.message(format!("  settings  {}", home.paths.config_file().display()));
+    if method != AuthMethod::None {
+        p.message(format!("  secrets   {} (age-encrypted)", home.paths.secrets_file().display()));
+    }
+    if make_main {
+        p.message(format!("  main model  {name}/{model_id}"));
+    }
+    let start = ask(cx.prompter().confirm("Start the netclaw daemon now?", true))?;
+    if start {
+        if let Err(error) = super::daemon::start(cx, None).await {
+            p.error(&error);
+        }
+    }
+    p.message("");
+    p.message("Next:");
+    let next = [
+        ["netclaw chat \"hello\"", "ask something"],
+        ["netclaw provider list", "see what is configured"],
+        ["netclaw model list", "every model and its context window"],
+        ["netclaw doctor", "check everything"],
+    ];
+    let rows: Vec<Vec<String>> = next.iter().map(|r| vec![p.cyan(r[0]), r[1].to_owned()]).collect();
+    for line in crate::humanize::table(&rows) {
+        p.message(format!("  {line}"));
+    }
+    Ok(Exit::Success)
+}
