@@ -17,7 +17,7 @@ mod status;
 mod tests;
 
 pub use compatible::OpenAiCompatibleEndpoint;
-pub use openai::CODEX_CLIENT_VERSION;
+pub use openai::{CODEX_CLIENT_VERSION, CodexCatalogError, parse_codex_catalog};
 
 use std::time::Duration;
 

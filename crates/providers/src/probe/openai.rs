@@ -81,6 +81,22 @@ async fn codex(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure> 
     parse_codex_models(&body)
 }
 
+/// A Codex `/models` response netclaw cannot use; the message is the one the probe reports.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CodexCatalogError {
+    /// What is wrong with the response, e.g. which models lack a context window.
+    pub message: String,
+}
+
+/// Reads a Codex `/models` response body exactly as the probe does (picker-visible models,
+/// each with a context window and input modalities), in response order.
+///
+/// `cargo xtask update-openai-models` builds the bundled catalog with it.
+pub fn parse_codex_catalog(body: &Value) -> Result<Vec<ModelFacts>, CodexCatalogError> {
+    parse_codex_models(body).map_err(|f| CodexCatalogError { message: f.message })
+}
+
 /// Reads the Codex catalog as the original does: picker-visible models only, each with a
 /// context window and input modalities (missing values are never guessed).
 pub(crate) fn parse_codex_models(body: &Value) -> Result<Vec<ModelFacts>, ProbeFailure> {
