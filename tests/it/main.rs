@@ -2,3 +2,5 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod tidy;
+mod xtask_migrate;
+mod xtask_models;
