@@ -586,3 +586,79 @@ fn help_lists_the_tasks() {
     assert_eq!(code, ExitCode::SUCCESS);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn normalization_orders_by_priority_and_fills_only_safe_defaults() {
+    let response = json!({"models": [
+        {"slug": "ranked-late", "priority": 5, "context_window": 1000,
+         "input_modalities": ["text"], "display_name": "Ranked late"},
+        {"id": "unranked", "context_window": "2000", "input_modalities": ["TEXT", "Image"]},
+        {"slug": "ranked-first", "priority": 1, "context_window": 3000,
+         "input_modalities": ["text"], "output_modalities": ["text", "audio"]},
+        {"slug": "ranked-late", "priority": 9, "context_window": 9999,
+         "input_modalities": ["text"], "display_name": "Duplicate"},
+        {"slug": "retired", "visibility": "None", "priority": 0},
+        {"slug": "internal", "visibility": "HIDE", "priority": 0}
+    ]});
+    let models = models::models_from_response(&response.to_string()).unwrap();
+    insta::assert_json_snapshot!(models, @r#"
+    [
+      {
+        "id": "ranked-first",
+        "displayName": "ranked-first",
+        "contextWindow": 3000,
+        "inputModalities": [
+          "text"
+        ],
+        "outputModalities": [
+          "text",
+          "audio"
+        ],
+        "supportsTools": true
+      },
+      {
+        "id": "ranked-late",
+        "displayName": "Ranked late",
+        "contextWindow": 1000,
+        "inputModalities": [
+          "text"
+        ],
+        "outputModalities": [
+          "text"
+        ],
+        "supportsTools": true
+      },
+      {
+        "id": "unranked",
+        "displayName": "unranked",
+        "contextWindow": 2000,
+        "inputModalities": [
+          "text",
+          "image"
+        ],
+        "outputModalities": [
+          "text"
+        ],
+        "supportsTools": true
+      }
+    ]
+    "#);
+}
+
+#[test]
+fn a_live_source_option_with_a_file_is_refused() {
+    let fixture = fixture_path();
+    let (code, out, err) = xtask(
+        &[
+            "update-openai-models",
+            "--from",
+            fixture.to_str().unwrap(),
+            "--provider",
+            "chatgpt",
+        ],
+        &EnvSnapshot::from_pairs::<_, &str, &str>([]),
+    );
+    assert_eq!(code, ExitCode::from(2));
+    assert_eq!(out, "");
+    assert!(err.contains("cannot be used with"), "{err}");
+}

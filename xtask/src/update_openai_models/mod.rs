@@ -33,14 +33,19 @@ pub struct UpdateArgs {
     /// Fetch `{URL}/models?client_version=…` from this server (no credential sent)
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// The netclaw home holding the ChatGPT login used for a live fetch
-    #[arg(long, value_name = "DIR")]
+    /// The netclaw home holding the ChatGPT login used for a live fetch [default: `NETCLAW_HOME`, else ~/.netclaw]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["from", "endpoint"])]
     pub home: Option<PathBuf>,
-    /// The OpenAI provider whose login to use (default: the first signed in with ChatGPT)
-    #[arg(long, value_name = "NAME")]
+    /// The OpenAI provider whose login to use [default: the first signed in with ChatGPT]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["from", "endpoint"])]
     pub provider: Option<String>,
-    /// The catalog file to write
-    #[arg(long, value_name = "PATH", default_value_os_t = default_catalog_path())]
+    /// The catalog file to write [default: crates/providers/data/openai-models.json]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value_os_t = default_catalog_path(),
+        hide_default_value = true
+    )]
     pub out: PathBuf,
     /// Write nothing; exit 1 when the file would change
     #[arg(long)]
