@@ -138,23 +138,5 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for CliError {
     }
 }
 
-/// Adds hints and context to results on the way up.
-pub(crate) trait ResultExt<T> {
-    /// Attaches a hint to the error.
-    fn hint(self, hint: impl Into<String>) -> Result<T, CliError>;
-    /// Puts a headline in front of the error.
-    fn context(self, context: impl Into<String>) -> Result<T, CliError>;
-}
-
-impl<T, E: Into<CliError>> ResultExt<T> for Result<T, E> {
-    fn hint(self, hint: impl Into<String>) -> Result<T, CliError> {
-        self.map_err(|e| e.into().with_hint(hint))
-    }
-
-    fn context(self, context: impl Into<String>) -> Result<T, CliError> {
-        self.map_err(|e| e.into().context(context))
-    }
-}
-
 #[cfg(test)]
 mod tests;

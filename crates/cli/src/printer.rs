@@ -22,7 +22,6 @@ pub struct Printer {
     verbose: u8,
     color: bool,
     stderr_is_tty: bool,
-    stdout_is_tty: bool,
 }
 
 impl std::fmt::Debug for Printer {
@@ -124,7 +123,6 @@ impl Printer {
         Self {
             color: terminal.stderr_is_tty && !no_color,
             stderr_is_tty: terminal.stderr_is_tty,
-            stdout_is_tty: terminal.stdout_is_tty,
             out: Mutex::new(terminal.stdout),
             err: Mutex::new(terminal.stderr),
             quiet,
@@ -137,19 +135,9 @@ impl Printer {
         self.stderr_is_tty
     }
 
-    /// Whether stdout is a terminal.
-    pub(crate) fn stdout_is_tty(&self) -> bool {
-        self.stdout_is_tty
-    }
-
     /// Whether `-q` was given.
     pub(crate) fn is_quiet(&self) -> bool {
         self.quiet
-    }
-
-    /// Whether `-v` was given.
-    pub(crate) fn is_verbose(&self) -> bool {
-        self.verbose > 0
     }
 
     /// Whether spinners may draw (a terminal, not `-q`).

@@ -3,7 +3,9 @@
 mod chat;
 mod completions;
 mod config;
+mod doctor;
 mod init;
+mod manager;
 pub(crate) mod daemon;
 mod model;
 mod provider;
@@ -38,6 +40,9 @@ pub(crate) async fn run(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> 
         Task::DaemonLogs { lines } => daemon::logs(cx, lines),
         Task::Chat(options) => chat::run(cx, options).await,
         Task::Init => init::run(cx).await,
-        other => Err(CliError::new(format!("`{other:?}` is not available yet"))),
+        Task::ModelList { provider } => model::list::run(cx, provider.as_deref()).await,
+        Task::Doctor => doctor::run(cx).await,
+        Task::ProviderManager => manager::providers(cx).await,
+        Task::ModelManager => manager::models(cx).await,
     }
 }

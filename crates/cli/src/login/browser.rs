@@ -8,7 +8,6 @@ use netclaw_oauth::{
     CallbackListener, DEFAULT_CALLBACK_TIMEOUT, OAuthClient, OAuthError, PendingAuthorization,
     TokenSet, parse_redirect,
 };
-use url::Url;
 
 use super::login_error;
 use crate::browser::{NoBrowser, browser_blocked, is_ssh};
@@ -178,9 +177,4 @@ where
             }
         }
     }
-}
-
-/// The port a redirect URI listens on, for the SSH hint.
-pub(crate) fn port_of(url: &str) -> Option<u16> {
-    Url::parse(url).ok()?.port_or_known_default()
 }

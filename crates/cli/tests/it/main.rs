@@ -6,6 +6,7 @@ mod vendors;
 
 mod chat;
 mod config_commands;
+mod doctor;
 mod init;
 mod oauth;
 mod providers;

@@ -1,3 +1,4 @@
 //! `netclaw model …`.
 
+pub(crate) mod list;
 pub(crate) mod roles;

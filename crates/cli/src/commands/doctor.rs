@@ -1,0 +1,142 @@
+//! `netclaw doctor`: config, file modes, identity and secrets, the daemon, every provider probed
+//! live, token expiry and re-login; each finding with the command that fixes it.
+
+use jiff::Timestamp;
+use netclaw_providers::probe::ProbeClass;
+use serde::Serialize;
+
+use super::daemon::running;
+use super::provider::probe::probe_all;
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::home::Home;
+use crate::humanize::{TokenState, relative, token_state};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Level {
+    Ok,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Serialize)]
+struct Finding {
+    check: String,
+    level: Level,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+fn finding(check: impl Into<String>, level: Level, message: impl Into<String>, fix: Option<String>) -> Finding {
+    Finding { check: check.into(), level, message: message.into(), fix }
+}
+
+async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let config_path = home.paths.config_file();
+    let settings = match home.store.read().and_then(|d| d.settings()) {
+        Ok(settings) => {
+            if config_path.exists() {
+                out.push(finding("config", Level::Ok, format!("`{}` parses (configVersion {})", config_path.display(), settings.config_version), None));
+            } else {
+                out.push(finding("config", Level::Warning, "no configuration yet", Some("netclaw init".into())));
+            }
+            Some(settings)
+        }
+        Err(e) => {
+            let fix = e.hint();
+            out.push(finding("config", Level::Error, e.to_string(), fix));
+            None
+        }
+    };
+    for warning in home.paths.permission_warnings() {
+        out.push(finding("permissions", Level::Error, warning.to_string(), Some(format!("chmod 600 {}", warning.path.display()))));
+    }
+    let config = match home.store.load(&cx.env) {
+        Ok(config) => {
+            if home.paths.secrets_file().exists() {
+                out.push(finding("secrets", Level::Ok, format!("`{}` decrypts with {}", home.paths.secrets_file().display(), home.store.identity().describe()), None));
+            }
+            for warning in &config.warnings {
+                out.push(finding("config", Level::Warning, warning.to_string(), None));
+            }
+            Some(config)
+        }
+        Err(e) => {
+            let fix = e.hint();
+            out.push(finding("secrets", Level::Error, e.to_string(), fix));
+            None
+        }
+    };
+    match running(home).await {
+        Some(client) => out.push(finding("daemon", Level::Ok, format!("running at {}", client.base_url()), None)),
+        None => out.push(finding("daemon", Level::Warning, "not running (chat still works, tokens are refreshed on use)", Some("netclaw daemon start".into()))),
+    }
+    let Some(settings) = settings else { return out };
+    match &settings.models.main {
+        None if !settings.providers.is_empty() => out.push(finding("models", Level::Warning, "no main model is set", Some("netclaw model set main <provider>/<model>".into()))),
+        Some(main) if settings.provider(&main.provider).is_none() => out.push(finding("models", Level::Error, format!("the main model's provider `{}` is not configured", main.provider), Some("netclaw model set main <provider>/<model>".into()))),
+        Some(main) => out.push(finding("models", Level::Ok, format!("main model {}/{}", main.provider, main.model_id), None)),
+        None => {}
+    }
+    if config.is_none() || settings.providers.is_empty() {
+        return out;
+    }
+    let names: Vec<String> = settings.providers.keys().cloned().collect();
+    let reports = match probe_all(cx, home, &names).await {
+        Ok(reports) => reports,
+        Err(e) => {
+            out.push(finding("providers", Level::Error, e.message().to_owned(), None));
+            return out;
+        }
+    };
+    let now = Timestamp::now();
+    let settings = home.store.read().and_then(|d| d.settings()).unwrap_or(settings);
+    for (name, report) in reports {
+        let check = format!("provider {name}");
+        if report.is_ok() {
+            out.push(finding(&check, Level::Ok, format!("ok in {} ms, {} models", report.latency.as_millis(), report.models.len()), None));
+        } else {
+            let fix = match report.class {
+                ProbeClass::Auth | ProbeClass::ReauthRequired | ProbeClass::NotConfigured | ProbeClass::Forbidden => format!("netclaw provider login {name}"),
+                _ => format!("netclaw provider probe {name}"),
+            };
+            let message = format!("{}: {}", report.class.as_str(), report.message.unwrap_or_default());
+            out.push(finding(&check, Level::Error, message, Some(fix)));
+        }
+        if let Some(expiry) = settings.provider(&name).and_then(|(_, e)| e.oauth_token_expiry) {
+            match token_state(expiry, now, false) {
+                TokenState::Expired => out.push(finding(&check, Level::Warning, format!("the access token expired {}", relative(expiry, now)), Some("netclaw daemon start (refreshes it), or netclaw provider login ".to_owned() + &name))),
+                TokenState::ExpiringSoon => out.push(finding(&check, Level::Warning, format!("the access token expires {}", relative(expiry, now)), Some("netclaw daemon start".into()))),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// `doctor`: exit 1 when any finding is an error.
+pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
+    let home = Home::open(cx)?;
+    let findings = findings(cx, &home).await;
+    let failed = findings.iter().any(|f| f.level == Level::Error);
+    if cx.json() {
+        cx.printer.json(&findings);
+    } else {
+        let p = cx.printer;
+        for f in &findings {
+            let mark = match f.level {
+                Level::Ok => p.green("✔"),
+                Level::Warning => p.yellow("!"),
+                Level::Error => p.red("✘"),
+            };
+            p.data(format!("{mark} {:<16} {}", f.check, f.message));
+            if let Some(fix) = &f.fix {
+                p.data(format!("  {:<16} fix: {}", "", p.cyan(fix)));
+            }
+        }
+    }
+    Ok(if failed { Exit::Failure } else { Exit::Success })
+}
