@@ -2,6 +2,7 @@
 //! three-layer browser screen (open the browser, print the URL, accept a pasted redirect).
 
 pub(crate) mod browser;
+pub(crate) mod daemon_flow;
 pub(crate) mod device;
 
 use netclaw_config::OAuthOverrides as ConfigOverrides;

@@ -125,9 +125,11 @@ fn start_browser_login(netclaw: &Netclaw, args: &[&str]) -> (Child, url::Url, Bu
     let mut child = netclaw.command(args).spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
+    let mut seen = String::new();
     loop {
         line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "no URL was printed");
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no URL was printed:\n{seen}");
+        seen.push_str(&line);
         if let Some(at) = line.find("http") {
             let url = url::Url::parse(line[at..].trim()).unwrap();
             if url.path().ends_with("/oauth/authorize") {
@@ -201,4 +203,74 @@ async fn browser_login_accepts_the_redirect_url_pasted_on_stdin() {
     assert!(rest.iter().any(|l| l.contains("different login")), "{rest:?}");
     assert_logged_in(&netclaw, "work");
     drop(stdin);
+}
+
+/// Starts `netclaw daemon run --port 0` and waits until it says where it listens.
+pub(crate) fn start_daemon(netclaw: &Netclaw) -> Child {
+    let mut daemon = netclaw.command(&["daemon", "run", "--port", "0"]).spawn().unwrap();
+    let mut stderr = BufReader::new(daemon.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("listening on"), "{line}");
+    // Keep draining the daemon's stderr so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    daemon
+}
+
+async fn stop_daemon(netclaw: &Netclaw, mut daemon: Child) {
+    netclaw.run(&["daemon", "stop"], "").await.expect_code(0);
+    tokio::task::spawn_blocking(move || daemon.wait().unwrap()).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_through_a_running_daemon_by_callback_and_by_paste() {
+    let server = MockServer::start().await;
+    let netclaw = Netclaw::new();
+    add_openai_with_device_code(&netclaw, &server).await;
+    // The provider remembers where its issuer is and that the callback may use any free port.
+    let issuer = server.uri();
+    let endpoint = format!("{}/backend-api/codex", server.uri());
+    let daemon = start_daemon(&netclaw);
+
+    let args = [
+        "provider", "login", "work", "--auth", "browser", "--issuer", &issuer,
+        "--redirect-uri", "http://localhost:0/auth/callback",
+    ];
+    let (mut child, url, stderr) = start_browser_login(&netclaw, &args);
+    let redirect = url::Url::parse(&query(&url, "redirect_uri")).unwrap();
+    let callback = format!("{redirect}?code=code-via-daemon&state={}", query(&url, "state"));
+    assert_eq!(reqwest::get(&callback).await.unwrap().status(), 200);
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
+    assert!(status.success(), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("through the daemon")), "{rest:?}");
+    assert_eq!(netclaw.config_json()["Providers"]["work"]["AuthMethod"], "OAuthPkce");
+    assert_logged_in(&netclaw, "work");
+
+    let (mut child, url, stderr) = start_browser_login(&netclaw, &args[..5]);
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        "http://localhost:1455/auth/callback?code=code-pasted&state={}",
+        query(&url, "state")
+    )
+    .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
+    assert!(status.success(), "{rest:?}");
+    drop(stdin);
+    let exchanges: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/oauth/token")
+        .map(|r| String::from_utf8(r.body).unwrap())
+        .collect();
+    assert!(exchanges.iter().any(|b| b.contains("code=code-via-daemon")), "{exchanges:?}");
+    assert!(exchanges.iter().any(|b| b.contains("code=code-pasted")), "{exchanges:?}");
+    // The stored credential works: chat-free check through a live probe.
+    netclaw.run(&["provider", "probe", "work"], "").await.expect_code(0);
+    let _ = endpoint;
+    stop_daemon(&netclaw, daemon).await;
 }

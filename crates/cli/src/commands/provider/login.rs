@@ -46,6 +46,33 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         }
         entry.oauth = Some(oauth);
     }
+    if method == AuthMethod::OAuthPkce
+        && let Some(daemon) = crate::commands::daemon::running(&home).await
+    {
+        // The daemon listens for the callback and stores the tokens; save the settings first
+        // (auth method and OAuth overrides) so it logs in with them.
+        home.store.write_provider(
+            &name,
+            ProviderWrite {
+                entry,
+                credentials: CredentialWrite::Keep,
+            },
+        )?;
+        let expiry = login::daemon_flow::login(
+            cx,
+            &daemon,
+            &name,
+            &name,
+            descriptor.display_name,
+            choice.no_browser,
+        )
+        .await?;
+        let until = expiry
+            .map(|at| format!("; the token is valid until {at}"))
+            .unwrap_or_default();
+        cx.printer.success(format!("`{name}` is logged in (through the daemon){until}"));
+        return Ok(Exit::Success);
+    }
     let http = crate::http::client()?;
     let retry = format!("netclaw provider login {name}");
     let credential = obtain(cx, &http, &name, descriptor, &entry, method, &choice, &retry).await?;
