@@ -115,7 +115,9 @@ pub(crate) enum ProviderCommand {
     #[command(after_help = PROVIDER_EXAMPLES)]
     Add(ProviderAddArgs),
     /// Log in again in place (keeps name, endpoint and model roles).
-    #[command(after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device")]
+    #[command(
+        after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device"
+    )]
     Login(ProviderLoginArgs),
     /// Delete a provider's stored tokens.
     Logout {
@@ -135,7 +137,9 @@ pub(crate) enum ProviderCommand {
         new: String,
     },
     /// Check providers live (exit 0 ok, 1 failed, 2 a token expires soon).
-    #[command(after_help = "Examples:\n  netclaw provider probe work\n  netclaw provider probe --all --json")]
+    #[command(
+        after_help = "Examples:\n  netclaw provider probe work\n  netclaw provider probe --all --json"
+    )]
     Probe {
         /// The provider (default: all).
         name: Option<String>,

@@ -37,6 +37,7 @@ impl Home {
 
 /// An error for a provider name that is not configured.
 pub(crate) fn no_such_provider(name: &str) -> CliError {
-    CliError::new(format!("no provider named `{name}` is configured"))
-        .with_hint("see `netclaw provider list`, or add one with `netclaw provider add <name> <type>`")
+    CliError::new(format!("no provider named `{name}` is configured")).with_hint(
+        "see `netclaw provider list`, or add one with `netclaw provider add <name> <type>`",
+    )
 }

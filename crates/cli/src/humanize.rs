@@ -95,7 +95,7 @@ pub(crate) fn table(rows: &[Vec<String>]) -> Vec<String> {
 
 /// A token count as people say it: 272000 → "272k", 1048576 → "1M".
 pub(crate) fn tokens(n: u64) -> String {
-    if n >= 1_000_000 && n % 1_000 == 0 {
+    if n >= 1_000_000 && n.is_multiple_of(1_000) {
         let m = n as f64 / 1_000_000.0;
         if (m.fract()).abs() < 0.05 {
             format!("{m:.0}M")

@@ -66,7 +66,9 @@ impl Input {
     /// Reads a secret piped on stdin, without the trailing newline.
     pub(crate) fn read_secret(&self) -> std::io::Result<SecretString> {
         let text = self.read_all()?;
-        Ok(SecretString::from(text.trim_end_matches(['\r', '\n']).to_owned()))
+        Ok(SecretString::from(
+            text.trim_end_matches(['\r', '\n']).to_owned(),
+        ))
     }
 
     /// The next line, without its newline; `None` at end of input.

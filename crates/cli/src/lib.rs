@@ -85,21 +85,16 @@ where
     };
     let (globals, task) = cli.into_options();
     let printer = Printer::new(io.terminal, globals.quiet, globals.verbose, no_color);
-    let context = Context::new(
-        &printer,
-        env,
-        globals,
-        io.input,
-        io.prompter,
-        io.browser,
-    );
+    let context = Context::new(&printer, env, globals, io.input, io.prompter, io.browser);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            printer.error(&CliError::new(format!("cannot start the async runtime: {e}")));
+            printer.error(&CliError::new(format!(
+                "cannot start the async runtime: {e}"
+            )));
             return Exit::Failure.into();
         }
     };

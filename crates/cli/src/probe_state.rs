@@ -65,9 +65,9 @@ pub(crate) fn forget(paths: &Paths, provider: &str, renamed_to: Option<&str>) {
 }
 
 fn save(paths: &Paths, all: &BTreeMap<String, LastProbe>) {
-    if let Ok(bytes) = serde_json::to_vec_pretty(all) {
-        if let Err(e) = netclaw_config::fs::write_atomic(&file(paths), &bytes) {
-            tracing::debug!("cannot remember probe results: {e}");
-        }
+    if let Ok(bytes) = serde_json::to_vec_pretty(all)
+        && let Err(e) = netclaw_config::fs::write_atomic(&file(paths), &bytes)
+    {
+        tracing::debug!("cannot remember probe results: {e}");
     }
 }

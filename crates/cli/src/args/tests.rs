@@ -44,8 +44,16 @@ fn provider_add_keeps_every_flag() {
 
 #[test]
 fn there_is_no_flag_that_takes_a_key_as_an_argument() {
-    let err = Cli::try_parse_from(["netclaw", "provider", "add", "a", "openai", "--api-key", "sk"])
-        .expect_err("--api-key must not exist");
+    let err = Cli::try_parse_from([
+        "netclaw",
+        "provider",
+        "add",
+        "a",
+        "openai",
+        "--api-key",
+        "sk",
+    ])
+    .expect_err("--api-key must not exist");
     assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
 }
 
@@ -60,8 +68,10 @@ fn chat_joins_the_words_of_the_prompt() {
 
 #[test]
 fn globals_work_after_the_subcommand() {
-    let cli = Cli::try_parse_from(["netclaw", "provider", "list", "--json", "--home", "/x", "-q"])
-        .unwrap();
+    let cli = Cli::try_parse_from([
+        "netclaw", "provider", "list", "--json", "--home", "/x", "-q",
+    ])
+    .unwrap();
     let (globals, task) = cli.into_options();
     assert!(globals.json && globals.quiet);
     assert_eq!(globals.home.as_deref(), Some(std::path::Path::new("/x")));

@@ -36,9 +36,12 @@ fn target(home: &Home, wanted: Option<&str>) -> Result<Target, CliError> {
     let settings = home.store.read()?.settings()?;
     let chosen = match wanted {
         Some(text) => {
-            let parsed: ProviderModel = text.parse().map_err(|e: netclaw_config::InvalidProviderModel| {
-                CliError::usage(e.to_string()).with_hint("write it as `-m <provider>/<model>`")
-            })?;
+            let parsed: ProviderModel =
+                text.parse()
+                    .map_err(|e: netclaw_config::InvalidProviderModel| {
+                        CliError::usage(e.to_string())
+                            .with_hint("write it as `-m <provider>/<model>`")
+                    })?;
             (parsed.provider, parsed.model)
         }
         None => match &settings.models.main {
@@ -59,7 +62,11 @@ fn target(home: &Home, wanted: Option<&str>) -> Result<Target, CliError> {
     })
 }
 
-fn direct_client(home: &Home, cx: &Context<'_>, name: &str) -> Result<Arc<dyn ChatClient>, CliError> {
+fn direct_client(
+    home: &Home,
+    cx: &Context<'_>,
+    name: &str,
+) -> Result<Arc<dyn ChatClient>, CliError> {
     let doc = home.store.read()?;
     let entry = doc.provider(name)?.ok_or_else(|| no_such_provider(name))?;
     let descriptor = home.descriptor(&entry.provider_type)?;
@@ -77,14 +84,19 @@ fn direct_client(home: &Home, cx: &Context<'_>, name: &str) -> Result<Arc<dyn Ch
         config = config.with_bearer(manager(home, cx, &http).bearer_source(name));
     }
     let built: Result<Arc<dyn ChatClient>, _> = match descriptor.kind {
-        ProviderKind::OpenAi if method.is_oauth() => CodexClient::new(config).map(|c| Arc::new(c) as _),
+        ProviderKind::OpenAi if method.is_oauth() => {
+            CodexClient::new(config).map(|c| Arc::new(c) as _)
+        }
         ProviderKind::OpenAi => OpenAiResponsesClient::new(config).map(|c| Arc::new(c) as _),
         ProviderKind::Anthropic => AnthropicClient::new(config).map(|c| Arc::new(c) as _),
-        ProviderKind::OpenRouter => ChatCompletionsClient::new(config, CompletionsFlavor::OpenRouter)
-            .map(|c| Arc::new(c) as _),
+        ProviderKind::OpenRouter => {
+            ChatCompletionsClient::new(config, CompletionsFlavor::OpenRouter)
+                .map(|c| Arc::new(c) as _)
+        }
         ProviderKind::Ollama => OllamaClient::new(config).map(|c| Arc::new(c) as _),
         ProviderKind::OpenAiCompatible => {
-            ChatCompletionsClient::new(config, CompletionsFlavor::Compatible).map(|c| Arc::new(c) as _)
+            ChatCompletionsClient::new(config, CompletionsFlavor::Compatible)
+                .map(|c| Arc::new(c) as _)
         }
     };
     built.map_err(|e| CliError::new(e.summary()))
@@ -174,7 +186,8 @@ pub(crate) async fn run(cx: &Context<'_>, options: ChatOptions) -> Result<Exit, 
     let target = target(&home, options.model.as_deref())?;
     let backend = match (options.no_daemon, running(&home).await) {
         (false, Some(client)) => {
-            cx.printer.detail(format!("through the daemon at {}", client.base_url()));
+            cx.printer
+                .detail(format!("through the daemon at {}", client.base_url()));
             Backend::Daemon(client)
         }
         _ => Backend::Direct(direct_client(&home, cx, &target.provider)?),

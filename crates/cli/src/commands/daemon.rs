@@ -148,8 +148,12 @@ pub(crate) async fn start(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, C
             return Ok(Exit::Success);
         }
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(CliError::new(format!("the daemon exited at start ({status})"))
-                .with_hint(format!("see `netclaw daemon logs` (`{}`)", home.paths.daemon_log_file().display())));
+            return Err(
+                CliError::new(format!("the daemon exited at start ({status})")).with_hint(format!(
+                    "see `netclaw daemon logs` (`{}`)",
+                    home.paths.daemon_log_file().display()
+                )),
+            );
         }
         if started.elapsed() > WAIT {
             return Err(CliError::new("the daemon did not answer within 15 seconds")
@@ -191,7 +195,8 @@ pub(crate) async fn stop(cx: &Context<'_>) -> Result<Exit, CliError> {
         tokio::time::sleep(POLL).await;
     }
     drop(spinner);
-    cx.printer.success(format!("Stopped the netclaw daemon (pid {})", info.pid));
+    cx.printer
+        .success(format!("Stopped the netclaw daemon (pid {})", info.pid));
     Ok(Exit::Success)
 }
 
@@ -245,7 +250,8 @@ pub(crate) fn logs(cx: &Context<'_>, lines: usize) -> Result<Exit, CliError> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            cx.printer.message(format!("No daemon log yet (`{}`).", path.display()));
+            cx.printer
+                .message(format!("No daemon log yet (`{}`).", path.display()));
             return Ok(Exit::Success);
         }
         Err(e) => {

@@ -29,8 +29,18 @@ struct Finding {
     fix: Option<String>,
 }
 
-fn finding(check: impl Into<String>, level: Level, message: impl Into<String>, fix: Option<String>) -> Finding {
-    Finding { check: check.into(), level, message: message.into(), fix }
+fn finding(
+    check: impl Into<String>,
+    level: Level,
+    message: impl Into<String>,
+    fix: Option<String>,
+) -> Finding {
+    Finding {
+        check: check.into(),
+        level,
+        message: message.into(),
+        fix,
+    }
 }
 
 async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
@@ -39,9 +49,23 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
     let settings = match home.store.read().and_then(|d| d.settings()) {
         Ok(settings) => {
             if config_path.exists() {
-                out.push(finding("config", Level::Ok, format!("`{}` parses (configVersion {})", config_path.display(), settings.config_version), None));
+                out.push(finding(
+                    "config",
+                    Level::Ok,
+                    format!(
+                        "`{}` parses (configVersion {})",
+                        config_path.display(),
+                        settings.config_version
+                    ),
+                    None,
+                ));
             } else {
-                out.push(finding("config", Level::Warning, "no configuration yet", Some("netclaw init".into())));
+                out.push(finding(
+                    "config",
+                    Level::Warning,
+                    "no configuration yet",
+                    Some("netclaw init".into()),
+                ));
             }
             Some(settings)
         }
@@ -52,12 +76,26 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
         }
     };
     for warning in home.paths.permission_warnings() {
-        out.push(finding("permissions", Level::Error, warning.to_string(), Some(format!("chmod 600 {}", warning.path.display()))));
+        out.push(finding(
+            "permissions",
+            Level::Error,
+            warning.to_string(),
+            Some(format!("chmod 600 {}", warning.path.display())),
+        ));
     }
     let config = match home.store.load(&cx.env) {
         Ok(config) => {
             if home.paths.secrets_file().exists() {
-                out.push(finding("secrets", Level::Ok, format!("`{}` decrypts with {}", home.paths.secrets_file().display(), home.store.identity().describe()), None));
+                out.push(finding(
+                    "secrets",
+                    Level::Ok,
+                    format!(
+                        "`{}` decrypts with {}",
+                        home.paths.secrets_file().display(),
+                        home.store.identity().describe()
+                    ),
+                    None,
+                ));
             }
             for warning in &config.warnings {
                 out.push(finding("config", Level::Warning, warning.to_string(), None));
@@ -71,14 +109,42 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
         }
     };
     match running(home).await {
-        Some(client) => out.push(finding("daemon", Level::Ok, format!("running at {}", client.base_url()), None)),
-        None => out.push(finding("daemon", Level::Warning, "not running (chat still works, tokens are refreshed on use)", Some("netclaw daemon start".into()))),
+        Some(client) => out.push(finding(
+            "daemon",
+            Level::Ok,
+            format!("running at {}", client.base_url()),
+            None,
+        )),
+        None => out.push(finding(
+            "daemon",
+            Level::Warning,
+            "not running (chat still works, tokens are refreshed on use)",
+            Some("netclaw daemon start".into()),
+        )),
     }
     let Some(settings) = settings else { return out };
     match &settings.models.main {
-        None if !settings.providers.is_empty() => out.push(finding("models", Level::Warning, "no main model is set", Some("netclaw model set main <provider>/<model>".into()))),
-        Some(main) if settings.provider(&main.provider).is_none() => out.push(finding("models", Level::Error, format!("the main model's provider `{}` is not configured", main.provider), Some("netclaw model set main <provider>/<model>".into()))),
-        Some(main) => out.push(finding("models", Level::Ok, format!("main model {}/{}", main.provider, main.model_id), None)),
+        None if !settings.providers.is_empty() => out.push(finding(
+            "models",
+            Level::Warning,
+            "no main model is set",
+            Some("netclaw model set main <provider>/<model>".into()),
+        )),
+        Some(main) if settings.provider(&main.provider).is_none() => out.push(finding(
+            "models",
+            Level::Error,
+            format!(
+                "the main model's provider `{}` is not configured",
+                main.provider
+            ),
+            Some("netclaw model set main <provider>/<model>".into()),
+        )),
+        Some(main) => out.push(finding(
+            "models",
+            Level::Ok,
+            format!("main model {}/{}", main.provider, main.model_id),
+            None,
+        )),
         None => {}
     }
     if config.is_none() || settings.providers.is_empty() {
@@ -88,28 +154,70 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
     let reports = match probe_all(cx, home, &names).await {
         Ok(reports) => reports,
         Err(e) => {
-            out.push(finding("providers", Level::Error, e.message().to_owned(), None));
+            out.push(finding(
+                "providers",
+                Level::Error,
+                e.message().to_owned(),
+                None,
+            ));
             return out;
         }
     };
     let now = Timestamp::now();
-    let settings = home.store.read().and_then(|d| d.settings()).unwrap_or(settings);
+    let settings = home
+        .store
+        .read()
+        .and_then(|d| d.settings())
+        .unwrap_or(settings);
     for (name, report) in reports {
         let check = format!("provider {name}");
         if report.is_ok() {
-            out.push(finding(&check, Level::Ok, format!("ok in {} ms, {} models", report.latency.as_millis(), report.models.len()), None));
+            out.push(finding(
+                &check,
+                Level::Ok,
+                format!(
+                    "ok in {} ms, {} models",
+                    report.latency.as_millis(),
+                    report.models.len()
+                ),
+                None,
+            ));
         } else {
             let fix = match report.class {
-                ProbeClass::Auth | ProbeClass::ReauthRequired | ProbeClass::NotConfigured | ProbeClass::Forbidden => format!("netclaw provider login {name}"),
+                ProbeClass::Auth
+                | ProbeClass::ReauthRequired
+                | ProbeClass::NotConfigured
+                | ProbeClass::Forbidden => format!("netclaw provider login {name}"),
                 _ => format!("netclaw provider probe {name}"),
             };
-            let message = format!("{}: {}", report.class.as_str(), report.message.unwrap_or_default());
+            let message = format!(
+                "{}: {}",
+                report.class.as_str(),
+                report.message.unwrap_or_default()
+            );
             out.push(finding(&check, Level::Error, message, Some(fix)));
         }
-        if let Some(expiry) = settings.provider(&name).and_then(|(_, e)| e.oauth_token_expiry) {
+        if let Some(expiry) = settings
+            .provider(&name)
+            .and_then(|(_, e)| e.oauth_token_expiry)
+        {
             match token_state(expiry, now, false) {
-                TokenState::Expired => out.push(finding(&check, Level::Warning, format!("the access token expired {}", relative(expiry, now)), Some("netclaw daemon start (refreshes it), or netclaw provider login ".to_owned() + &name))),
-                TokenState::ExpiringSoon => out.push(finding(&check, Level::Warning, format!("the access token expires {}", relative(expiry, now)), Some("netclaw daemon start".into()))),
+                TokenState::Expired => out.push(finding(
+                    &check,
+                    Level::Warning,
+                    format!("the access token expired {}", relative(expiry, now)),
+                    Some(
+                        "netclaw daemon start (refreshes it), or netclaw provider login "
+                            .to_owned()
+                            + &name,
+                    ),
+                )),
+                TokenState::ExpiringSoon => out.push(finding(
+                    &check,
+                    Level::Warning,
+                    format!("the access token expires {}", relative(expiry, now)),
+                    Some("netclaw daemon start".into()),
+                )),
                 _ => {}
             }
         }

@@ -9,7 +9,7 @@ use netclaw_config::{AuthMethod, ModelRef, ModelRole, ProviderEntry, ProviderWri
 use netclaw_providers::descriptor::ProviderDescriptor;
 use netclaw_providers::probe::{ProbeClass, ProbeOptions, ProbeReport, ProbeTarget, probe};
 
-use super::provider::add::{Obtained, describe_models, obtain};
+use super::provider::add::{Obtained, Wanted, describe_models, obtain};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::Home;
@@ -22,7 +22,8 @@ use crate::spinner::Spinner;
 /// The probe's hard limit in the wizard (as the original).
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
 
-const NON_INTERACTIVE: &str = "`netclaw provider add <name> <type>` and `netclaw model set main <provider>/<model>`";
+const NON_INTERACTIVE: &str =
+    "`netclaw provider add <name> <type>` and `netclaw model set main <provider>/<model>`";
 
 fn ask<T>(result: Result<T, PromptError>) -> Result<T, CliError> {
     result.map_err(|e| e.into_cli(NON_INTERACTIVE))
@@ -73,11 +74,17 @@ async fn probe_limited(
         bearer: credential.bearer(),
         token_expiry: credential.expiry(),
     };
-    let _spinner = Spinner::start(cx.printer, "Validating the connection and discovering models…");
+    let _spinner = Spinner::start(
+        cx.printer,
+        "Validating the connection and discovering models…",
+    );
     let options = ProbeOptions::at(Timestamp::now());
     match tokio::time::timeout(PROBE_LIMIT, probe(http, &home.registry, &target, &options)).await {
         Ok(report) => report,
-        Err(_) => ProbeReport::failed(ProbeClass::Timeout, "Validation timed out after 20 seconds."),
+        Err(_) => ProbeReport::failed(
+            ProbeClass::Timeout,
+            "Validation timed out after 20 seconds.",
+        ),
     }
 }
 
@@ -119,7 +126,8 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                 let items: Vec<String> = descriptors
                     .iter()
                     .map(|d| {
-                        if d.credential_optional() && d.default_endpoint(AuthMethod::None).is_some() {
+                        if d.credential_optional() && d.default_endpoint(AuthMethod::None).is_some()
+                        {
                             format!("{} (runs locally, no key needed)", d.display_name)
                         } else {
                             d.display_name.to_owned()
@@ -140,7 +148,8 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                     step = Step::Endpoint;
                     continue;
                 }
-                let items: Vec<String> = methods.iter().map(|m| auth_label(descriptor, *m)).collect();
+                let items: Vec<String> =
+                    methods.iter().map(|m| auth_label(descriptor, *m)).collect();
                 match ask(cx.prompter().select("How do you sign in?", &items, 0))? {
                     None => step = Step::Provider,
                     Some(i) => {
@@ -166,21 +175,48 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                 entry.auth_method = method;
                 entry.endpoint = endpoint.clone();
                 let choice = LoginChoice::default();
-                let retry = format!("netclaw provider add {provider_name} {}", descriptor.type_key);
-                let credential = match obtain(cx, &http, &provider_name, descriptor, &entry, method, &choice, &retry).await {
+                let retry = format!(
+                    "netclaw provider add {provider_name} {}",
+                    descriptor.type_key
+                );
+                let wanted = Wanted {
+                    name: &provider_name,
+                    descriptor,
+                    entry: &entry,
+                    method,
+                    choice: &choice,
+                    retry: &retry,
+                };
+                let credential = match obtain(cx, &http, &wanted).await {
                     Ok(credential) => credential,
-                    Err(error) if error.exit() == crate::error::Exit::Interrupted => return Err(error),
+                    Err(error) if error.exit() == crate::error::Exit::Interrupted => {
+                        return Err(error);
+                    }
                     Err(error) => {
                         p.error(&error);
                         step = Step::Auth;
                         continue;
                     }
                 };
-                let report = probe_limited(cx, &http, &home, &provider_name, &entry, &credential).await;
+                let report =
+                    probe_limited(cx, &http, &home, &provider_name, &entry, &credential).await;
                 if !report.is_ok() || report.models.is_empty() {
-                    let message = report.message.clone().unwrap_or_else(|| "no models were listed".to_owned());
-                    p.error(&CliError::new(format!("{} did not pass the check", descriptor.display_name)).with_cause(message));
-                    let items = vec!["Try again".to_owned(), "Go back".to_owned(), "Quit".to_owned()];
+                    let message = report
+                        .message
+                        .clone()
+                        .unwrap_or_else(|| "no models were listed".to_owned());
+                    p.error(
+                        &CliError::new(format!(
+                            "{} did not pass the check",
+                            descriptor.display_name
+                        ))
+                        .with_cause(message),
+                    );
+                    let items = vec![
+                        "Try again".to_owned(),
+                        "Go back".to_owned(),
+                        "Quit".to_owned(),
+                    ];
                     match ask(cx.prompter().select("What now?", &items, 0))? {
                         Some(0) => {}
                         Some(1) | None => step = Step::Auth,
@@ -191,7 +227,11 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                     }
                     continue;
                 }
-                p.success(format!("{} works. {}", descriptor.display_name, describe_models(&report)));
+                p.success(format!(
+                    "{} works. {}",
+                    descriptor.display_name,
+                    describe_models(&report)
+                ));
                 found = Some((entry, credential, report));
                 step = Step::Model;
             }
@@ -208,7 +248,10 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                         None => m.id.clone(),
                     })
                     .collect();
-                match ask(cx.prompter().select("Main model for conversations", &items, 0))? {
+                match ask(cx
+                    .prompter()
+                    .select("Main model for conversations", &items, 0))?
+                {
                     None => {
                         found = None;
                         step = Step::Auth;
@@ -226,9 +269,17 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
         return Err(CliError::new("the wizard ended without a provider"));
     };
     let make_main = settings.models.main.is_none()
-        || ask(cx.prompter().confirm(&format!("Use {name}/{model_id} as the main model?"), false))?;
+        || ask(cx
+            .prompter()
+            .confirm(&format!("Use {name}/{model_id} as the main model?"), false))?;
     home.store.update(|doc| {
-        doc.write_provider(&name, ProviderWrite { entry, credentials: credential.into_write() })?;
+        doc.write_provider(
+            &name,
+            ProviderWrite {
+                entry,
+                credentials: credential.into_write(),
+            },
+        )?;
         if make_main {
             let mut main = ModelRef::new(name.clone(), model_id.clone());
             main.provenance = Some("Manual".to_owned());
@@ -238,18 +289,22 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
     })?;
     probe_state::record(&home.paths, &name, LastProbe::of(&report, Timestamp::now()));
     p.success(format!("Saved provider `{name}`"));
-    p.message(format!("  settings  {}", home.paths.config_file().display()));
+    p.message(format!(
+        "  settings  {}",
+        home.paths.config_file().display()
+    ));
     if method != AuthMethod::None {
-        p.message(format!("  secrets   {} (age-encrypted)", home.paths.secrets_file().display()));
+        p.message(format!(
+            "  secrets   {} (age-encrypted)",
+            home.paths.secrets_file().display()
+        ));
     }
     if make_main {
         p.message(format!("  main model  {name}/{model_id}"));
     }
     let start = ask(cx.prompter().confirm("Start the netclaw daemon now?", true))?;
-    if start {
-        if let Err(error) = super::daemon::start(cx, None).await {
-            p.error(&error);
-        }
+    if start && let Err(error) = super::daemon::start(cx, None).await {
+        p.error(&error);
     }
     p.message("");
     p.message("Next:");
@@ -259,7 +314,10 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
         ["netclaw model list", "every model and its context window"],
         ["netclaw doctor", "check everything"],
     ];
-    let rows: Vec<Vec<String>> = next.iter().map(|r| vec![p.cyan(r[0]), r[1].to_owned()]).collect();
+    let rows: Vec<Vec<String>> = next
+        .iter()
+        .map(|r| vec![p.cyan(r[0]), r[1].to_owned()])
+        .collect();
     for line in crate::humanize::table(&rows) {
         p.message(format!("  {line}"));
     }

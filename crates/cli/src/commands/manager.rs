@@ -12,7 +12,8 @@ use crate::options::{LoginChoice, LoginOptions, ModelSetOptions};
 use crate::prompt::PromptError;
 
 const PROVIDER_FLAGS: &str = "the subcommands: `netclaw provider list|add|login|logout|probe|rename|remove` (see `netclaw provider --help`)";
-const MODEL_FLAGS: &str = "the subcommands: `netclaw model list|set|clear` (see `netclaw model --help`)";
+const MODEL_FLAGS: &str =
+    "the subcommands: `netclaw model list|set|clear` (see `netclaw model --help`)";
 
 fn ask<T>(result: Result<T, PromptError>, flags: &str) -> Result<T, CliError> {
     result.map_err(|e| e.into_cli(flags))
@@ -31,8 +32,17 @@ pub(crate) async fn providers(cx: &Context<'_>) -> Result<Exit, CliError> {
         let mut items: Vec<String> = list
             .iter()
             .map(|r| {
-                let health = r.last_probe.as_ref().map_or("not checked", |p| p.status.as_str());
-                format!("{}  ({}, {}, {})", r.name, r.provider_type, health, expiry_text(r.token_expiry, now, r.needs_login()))
+                let health = r
+                    .last_probe
+                    .as_ref()
+                    .map_or("not checked", |p| p.status.as_str());
+                format!(
+                    "{}  ({}, {}, {})",
+                    r.name,
+                    r.provider_type,
+                    health,
+                    expiry_text(r.token_expiry, now, r.needs_login())
+                )
             })
             .collect();
         items.push("+ Add a provider".to_owned());
@@ -44,16 +54,40 @@ pub(crate) async fn providers(cx: &Context<'_>) -> Result<Exit, CliError> {
             continue;
         }
         let name = list[i].name.clone();
-        let actions = ["Probe now", "Log in again", "Use one of its models as main", "Remove", "Back"].map(str::to_owned);
-        let Some(action) = ask(cx.prompter().select(&format!("`{name}`"), &actions, 0), PROVIDER_FLAGS)? else {
+        let actions = [
+            "Probe now",
+            "Log in again",
+            "Use one of its models as main",
+            "Remove",
+            "Back",
+        ]
+        .map(str::to_owned);
+        let Some(action) = ask(
+            cx.prompter().select(&format!("`{name}`"), &actions, 0),
+            PROVIDER_FLAGS,
+        )?
+        else {
             continue;
         };
         let outcome = match action {
             0 => super::provider::probe::run(cx, Some(&name)).await,
-            1 => super::provider::login::login(cx, LoginOptions { name: name.clone(), login: LoginChoice::default() }).await,
+            1 => {
+                super::provider::login::login(
+                    cx,
+                    LoginOptions {
+                        name: name.clone(),
+                        login: LoginChoice::default(),
+                    },
+                )
+                .await
+            }
             2 => choose_main(cx, &home, Some(&name)).await,
             3 => {
-                if ask(cx.prompter().confirm(&format!("Remove `{name}` from both files?"), false), PROVIDER_FLAGS)? {
+                if ask(
+                    cx.prompter()
+                        .confirm(&format!("Remove `{name}` from both files?"), false),
+                    PROVIDER_FLAGS,
+                )? {
                     super::provider::manage::remove(cx, &name)
                 } else {
                     Ok(Exit::Success)
@@ -67,7 +101,11 @@ pub(crate) async fn providers(cx: &Context<'_>) -> Result<Exit, CliError> {
     }
 }
 
-async fn choose_main(cx: &Context<'_>, home: &Home, provider: Option<&str>) -> Result<Exit, CliError> {
+async fn choose_main(
+    cx: &Context<'_>,
+    home: &Home,
+    provider: Option<&str>,
+) -> Result<Exit, CliError> {
     let doc = home.store.read()?;
     let names = match provider {
         Some(name) => vec![name.to_owned()],
@@ -76,10 +114,16 @@ async fn choose_main(cx: &Context<'_>, home: &Home, provider: Option<&str>) -> R
     let reports = super::provider::probe::probe_all(cx, home, &names).await?;
     let choices: Vec<(String, String)> = reports
         .iter()
-        .flat_map(|(name, report)| report.models.iter().map(move |m| (name.clone(), m.id.clone())))
+        .flat_map(|(name, report)| {
+            report
+                .models
+                .iter()
+                .map(move |m| (name.clone(), m.id.clone()))
+        })
         .collect();
     if choices.is_empty() {
-        return Err(CliError::new("no models were discovered").with_hint("check the providers with `netclaw provider probe --all`"));
+        return Err(CliError::new("no models were discovered")
+            .with_hint("check the providers with `netclaw provider probe --all`"));
     }
     let items: Vec<String> = choices.iter().map(|(p, m)| format!("{p}/{m}")).collect();
     let Some(i) = ask(cx.prompter().select("Main model", &items, 0), MODEL_FLAGS)? else {
@@ -87,7 +131,11 @@ async fn choose_main(cx: &Context<'_>, home: &Home, provider: Option<&str>) -> R
     };
     super::model::roles::set(
         cx,
-        &ModelSetOptions { role: netclaw_config::ModelRole::Main, model: items[i].clone(), context_window: None },
+        &ModelSetOptions {
+            role: netclaw_config::ModelRole::Main,
+            model: items[i].clone(),
+            context_window: None,
+        },
     )
 }
 

@@ -3,10 +3,10 @@
 mod chat;
 mod completions;
 mod config;
+pub(crate) mod daemon;
 mod doctor;
 mod init;
 mod manager;
-pub(crate) mod daemon;
 mod model;
 mod provider;
 mod secrets;

@@ -12,7 +12,11 @@ pub(crate) fn set(cx: &Context<'_>, key: &str) -> Result<Exit, CliError> {
     let value = if cx.input.is_tty() {
         cx.prompter()
             .password(&format!("Value for {key}"))
-            .map_err(|e| e.into_cli(&format!("`printf %s \"$VALUE\" | netclaw secrets set {key}`")))?
+            .map_err(|e| {
+                e.into_cli(&format!(
+                    "`printf %s \"$VALUE\" | netclaw secrets set {key}`"
+                ))
+            })?
     } else {
         cx.input.read_secret()?
     };

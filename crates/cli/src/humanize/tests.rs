@@ -11,15 +11,27 @@ fn now() -> Timestamp {
 #[test]
 fn relative_times_read_naturally() {
     let now = now();
-    assert_eq!(relative(now + SignedDuration::from_hours(72), now), "in 3 days");
-    assert_eq!(relative(now + SignedDuration::from_mins(5), now), "in 5 minutes");
-    assert_eq!(relative(now - SignedDuration::from_hours(1), now), "1 hour ago");
+    assert_eq!(
+        relative(now + SignedDuration::from_hours(72), now),
+        "in 3 days"
+    );
+    assert_eq!(
+        relative(now + SignedDuration::from_mins(5), now),
+        "in 5 minutes"
+    );
+    assert_eq!(
+        relative(now - SignedDuration::from_hours(1), now),
+        "1 hour ago"
+    );
 }
 
 #[test]
 fn expiry_says_expired_or_relogin() {
     let now = now();
-    assert_eq!(expiry_text(Some(now - SignedDuration::from_secs(1)), now, false), "expired");
+    assert_eq!(
+        expiry_text(Some(now - SignedDuration::from_secs(1)), now, false),
+        "expired"
+    );
     assert_eq!(expiry_text(Some(now), now, true), "re-login needed");
     assert_eq!(expiry_text(None, now, false), "-");
     assert_eq!(

@@ -69,9 +69,9 @@ pub(crate) fn show_screen(
         p.message("");
     }
     if cx.input.is_tty() {
-        p.message(p.dim(
-            "Type `c` + Enter to copy the URL, Enter to open it, or paste the redirect URL.",
-        ));
+        p.message(
+            p.dim("Type `c` + Enter to copy the URL, Enter to open it, or paste the redirect URL."),
+        );
     }
     p.message("Can't reach the callback? Paste the redirect URL from the browser's address bar here and press Enter:");
 }
@@ -122,7 +122,11 @@ pub(crate) async fn login(
     show_screen(cx, display, &url, Some(listener.port()), no_browser);
     let exchange = |code| {
         let pending = pending.clone();
-        async move { client.exchange_code(&pending, &code, Timestamp::now()).await }
+        async move {
+            client
+                .exchange_code(&pending, &code, Timestamp::now())
+                .await
+        }
     };
     let callback = listener.serve(&pending.state, DEFAULT_CALLBACK_TIMEOUT, exchange);
     let tokens = race_paste(cx, callback, &url, |text| paste(client, &pending, text)).await;

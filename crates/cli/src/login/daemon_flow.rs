@@ -33,7 +33,9 @@ async fn wait_done(client: &DaemonClient, state: &str) -> Result<Option<Timestam
             OAuthFlowStatus::Pending => {}
             OAuthFlowStatus::Completed => return Ok(status.expires_at),
             OAuthFlowStatus::Failed => {
-                return Err(failed(status.error.unwrap_or_else(|| "the login failed".into())));
+                return Err(failed(
+                    status.error.unwrap_or_else(|| "the login failed".into()),
+                ));
             }
         }
     }
@@ -62,7 +64,8 @@ pub(crate) async fn login(
                 .and_then(|(_, v)| url::Url::parse(&v).ok())
         })
         .and_then(|r| r.port_or_known_default());
-    cx.printer.detail(format!("through the daemon at {}", client.base_url()));
+    cx.printer
+        .detail(format!("through the daemon at {}", client.base_url()));
     show_screen(cx, display, &url, port, no_browser);
     let state = started.state.clone();
     let callback = async {

@@ -11,10 +11,7 @@ use crate::error::CliError;
 use crate::spinner::Spinner;
 
 fn time_left(expires_at: Timestamp) -> String {
-    let secs = expires_at
-        .duration_since(Timestamp::now())
-        .as_secs()
-        .max(0);
+    let secs = expires_at.duration_since(Timestamp::now()).as_secs().max(0);
     format!("{}:{:02} left", secs / 60, secs % 60)
 }
 
@@ -53,7 +50,8 @@ pub(crate) async fn login(
         format!("Waiting for approval… {}", time_left(expires_at)),
     );
     let mut progress = |event: DeviceProgress| match event {
-        DeviceProgress::WaitingForUser { expires_at } | DeviceProgress::Waiting { expires_at, .. } => {
+        DeviceProgress::WaitingForUser { expires_at }
+        | DeviceProgress::Waiting { expires_at, .. } => {
             spinner.set_message(format!("Waiting for approval… {}", time_left(expires_at)));
         }
         DeviceProgress::Exchanging => spinner.set_message("Approved; fetching tokens…"),

@@ -15,9 +15,8 @@ use url::Url;
 use crate::error::CliError;
 
 fn parse_url(what: &str, value: &str) -> Result<Url, CliError> {
-    Url::parse(value).map_err(|e| {
-        CliError::usage(format!("invalid {what} `{value}`")).with_cause(e)
-    })
+    Url::parse(value)
+        .map_err(|e| CliError::usage(format!("invalid {what} `{value}`")).with_cause(e))
 }
 
 /// The provider's `OAuth` block as the descriptor resolves it.
@@ -59,10 +58,11 @@ pub(crate) async fn oauth_client(
         OAuthFlavour::OpenAi => OAuthClientConfig::openai_with_issuer(issuer),
         OAuthFlavour::Standard => {
             let Some(id) = client_id.clone() else {
-                return Err(CliError::usage(format!(
-                    "provider `{name}` has no OAuth client id"
-                ))
-                .with_hint("pass `--client-id ID` (the id registered with the OAuth server)"));
+                return Err(
+                    CliError::usage(format!("provider `{name}` has no OAuth client id")).with_hint(
+                        "pass `--client-id ID` (the id registered with the OAuth server)",
+                    ),
+                );
             };
             let redirect = redirect_uri
                 .as_deref()
@@ -94,7 +94,8 @@ pub(crate) fn login_error(error: OAuthError, name: &str) -> CliError {
             "run the command again with `--auth browser`, or with `--auth api-key`".to_owned()
         }
         OAuthError::PortsInUse { .. } => {
-            "log in with a device code instead: run the command again with `--auth device`".to_owned()
+            "log in with a device code instead: run the command again with `--auth device`"
+                .to_owned()
         }
         OAuthError::Timeout { .. } => format!(
             "{again}; if the browser cannot reach this machine, paste the redirect URL or use `--auth device`"

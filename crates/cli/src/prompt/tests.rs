@@ -16,7 +16,10 @@ fn picks_by_label_and_records_the_transcript() {
     let items = vec!["OpenAI".to_owned(), "Anthropic".to_owned()];
     assert_eq!(prompter.select("Provider", &items, 0).unwrap(), Some(1));
     assert_eq!(prompter.select("Provider", &items, 0).unwrap(), None);
-    assert_eq!(prompter.password("Key").unwrap().expose_secret(), "sk-secret");
+    assert_eq!(
+        prompter.password("Key").unwrap().expose_secret(),
+        "sk-secret"
+    );
     assert!(!prompter.confirm("Start?", true).unwrap());
     assert_eq!(prompter.input("Name", Some("work")).unwrap(), "work");
     let transcript = prompter.transcript().join("\n");

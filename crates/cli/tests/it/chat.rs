@@ -33,13 +33,26 @@ async fn chat_streams_through_the_daemon_with_piped_stdin() {
 
     // No daemon yet: `daemon status` says so, chat goes straight to the provider.
     netclaw.run(&["daemon", "status"], "").await.expect_code(1);
-    let direct = netclaw.run(&["chat", "-v", "review this"], "fn main() {}").await;
+    let direct = netclaw
+        .run(&["chat", "-v", "review this"], "fn main() {}")
+        .await;
     direct.expect_code(0);
     assert_eq!(direct.stdout, "Hello, wörld ✓\n");
-    assert!(direct.stderr.contains("42 input + 12 output"), "{}", direct.stderr);
-    assert!(!direct.stderr.contains("through the daemon"), "{}", direct.stderr);
+    assert!(
+        direct.stderr.contains("42 input + 12 output"),
+        "{}",
+        direct.stderr
+    );
+    assert!(
+        !direct.stderr.contains("through the daemon"),
+        "{}",
+        direct.stderr
+    );
 
-    let mut daemon = netclaw.command(&["daemon", "run", "--port", "0"]).spawn().unwrap();
+    let mut daemon = netclaw
+        .command(&["daemon", "run", "--port", "0"])
+        .spawn()
+        .unwrap();
     let mut stderr = BufReader::new(daemon.stderr.take().unwrap());
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
@@ -49,13 +62,21 @@ async fn chat_streams_through_the_daemon_with_piped_stdin() {
     status.expect_code(0);
     assert_eq!(status.json()["running"], true);
 
-    let chat = netclaw.run(&["chat", "-v", "review this"], "fn main() {}").await;
+    let chat = netclaw
+        .run(&["chat", "-v", "review this"], "fn main() {}")
+        .await;
     chat.expect_code(0);
     assert_eq!(chat.stdout, "Hello, wörld ✓\n");
-    assert!(chat.stderr.contains("through the daemon"), "{}", chat.stderr);
+    assert!(
+        chat.stderr.contains("through the daemon"),
+        "{}",
+        chat.stderr
+    );
 
     netclaw.run(&["daemon", "stop"], "").await.expect_code(0);
-    let exit = tokio::task::spawn_blocking(move || daemon.wait().unwrap()).await.unwrap();
+    let exit = tokio::task::spawn_blocking(move || daemon.wait().unwrap())
+        .await
+        .unwrap();
     assert!(exit.success());
     netclaw.run(&["daemon", "status"], "").await.expect_code(1);
 }
@@ -65,5 +86,9 @@ async fn chat_without_a_model_says_how_to_choose_one() {
     let netclaw = Netclaw::new();
     let run = netclaw.run(&["chat", "hello"], "").await;
     run.expect_code(2);
-    assert!(run.stderr.contains("netclaw model set main"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("netclaw model set main"),
+        "{}",
+        run.stderr
+    );
 }

@@ -13,9 +13,14 @@ async fn secrets_come_from_stdin_and_are_listed_by_name_only() {
     list.expect_code(0);
     assert_eq!(list.stdout, "Providers.work.ApiKey\n");
     let raw = std::fs::read(netclaw.home().join("config/secrets.json.age")).unwrap();
-    assert!(!String::from_utf8_lossy(&raw).contains(KEY), "the file is encrypted");
+    assert!(
+        !String::from_utf8_lossy(&raw).contains(KEY),
+        "the file is encrypted"
+    );
 
-    let empty = netclaw.run(&["secrets", "set", "Providers.work.ApiKey"], "").await;
+    let empty = netclaw
+        .run(&["secrets", "set", "Providers.work.ApiKey"], "")
+        .await;
     empty.expect_code(2);
 }
 
@@ -26,7 +31,18 @@ async fn config_show_masks_secrets_and_path_lists_files() {
     let netclaw = Netclaw::new();
     let uri = server.uri();
     netclaw
-        .run(&["provider", "add", "claude", "anthropic", "--api-key-stdin", "--endpoint", &uri], KEY)
+        .run(
+            &[
+                "provider",
+                "add",
+                "claude",
+                "anthropic",
+                "--api-key-stdin",
+                "--endpoint",
+                &uri,
+            ],
+            KEY,
+        )
         .await
         .expect_code(0);
     let show = netclaw.run(&["config", "show"], "").await;
@@ -41,7 +57,11 @@ async fn config_show_masks_secrets_and_path_lists_files() {
 
     let migrate = netclaw.run(&["config", "migrate"], "").await;
     migrate.expect_code(0);
-    assert!(migrate.stderr.contains("already at configVersion"), "{}", migrate.stderr);
+    assert!(
+        migrate.stderr.contains("already at configVersion"),
+        "{}",
+        migrate.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,12 +10,32 @@ async fn doctor_probes_every_provider_and_names_the_fix() {
     let broken = wiremock::MockServer::start().await;
     let netclaw = Netclaw::new();
     let (good, bad) = (healthy.uri(), broken.uri());
-    netclaw.run(&["provider", "add", "local", "ollama", "--endpoint", &good], "").await.expect_code(0);
     netclaw
-        .run(&["provider", "add", "gone", "ollama", "--endpoint", &bad, "--skip-probe"], "")
+        .run(
+            &["provider", "add", "local", "ollama", "--endpoint", &good],
+            "",
+        )
         .await
         .expect_code(0);
-    netclaw.run(&["model", "set", "main", "local/llama3.2:3b"], "").await.expect_code(0);
+    netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "gone",
+                "ollama",
+                "--endpoint",
+                &bad,
+                "--skip-probe",
+            ],
+            "",
+        )
+        .await
+        .expect_code(0);
+    netclaw
+        .run(&["model", "set", "main", "local/llama3.2:3b"], "")
+        .await
+        .expect_code(0);
     let doctor = netclaw.run(&["doctor", "--json"], "").await;
     doctor.expect_code(1);
     let findings = doctor.json();
@@ -30,7 +50,10 @@ async fn doctor_probes_every_provider_and_names_the_fix() {
     };
     assert_eq!(by_check("provider local")["level"], "ok");
     assert_eq!(by_check("provider gone")["level"], "error");
-    assert_eq!(by_check("provider gone")["fix"], "netclaw provider probe gone");
+    assert_eq!(
+        by_check("provider gone")["fix"],
+        "netclaw provider probe gone"
+    );
     assert_eq!(by_check("daemon")["fix"], "netclaw daemon start");
     assert_eq!(by_check("models")["level"], "ok");
 }
@@ -42,16 +65,39 @@ async fn a_key_from_the_environment_is_listed_as_such_and_never_shown() {
     let netclaw = Netclaw::new().env("ANTHROPIC_API_KEY", KEY);
     let uri = server.uri();
     netclaw
-        .run(&["provider", "add", "claude", "anthropic", "--endpoint", &uri, "--skip-probe", "--auth", "api-key", "--api-key-stdin"], "x")
+        .run(
+            &[
+                "provider",
+                "add",
+                "claude",
+                "anthropic",
+                "--endpoint",
+                &uri,
+                "--skip-probe",
+                "--auth",
+                "api-key",
+                "--api-key-stdin",
+            ],
+            "x",
+        )
         .await
         .expect_code(0);
     // Replace the stored key by nothing: remove the secret, the env var remains.
-    netclaw.run(&["provider", "logout", "claude"], "").await.expect_code(0);
+    netclaw
+        .run(&["provider", "logout", "claude"], "")
+        .await
+        .expect_code(0);
     let list = netclaw.run(&["provider", "list", "--json"], "").await;
     assert_eq!(list.json()[0]["credentialSource"], "env:ANTHROPIC_API_KEY");
-    netclaw.run(&["provider", "probe", "claude"], "").await.expect_code(0);
+    netclaw
+        .run(&["provider", "probe", "claude"], "")
+        .await
+        .expect_code(0);
     let show = netclaw.run(&["config", "show"], "").await;
-    assert_eq!(show.json()["Providers"]["claude"]["ApiKey"], "******** (env:ANTHROPIC_API_KEY)");
+    assert_eq!(
+        show.json()["Providers"]["claude"]["ApiKey"],
+        "******** (env:ANTHROPIC_API_KEY)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -59,10 +105,18 @@ async fn managers_without_a_terminal_name_the_subcommands() {
     let netclaw = Netclaw::new();
     let run = netclaw.run(&["provider"], "").await;
     run.expect_code(2);
-    assert!(run.stderr.contains("netclaw provider list|add"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("netclaw provider list|add"),
+        "{}",
+        run.stderr
+    );
     let run = netclaw.run(&["model"], "").await;
     run.expect_code(2);
     let run = netclaw.run(&["init"], "").await;
     run.expect_code(2);
-    assert!(run.stderr.contains("netclaw provider add <name> <type>"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("netclaw provider add <name> <type>"),
+        "{}",
+        run.stderr
+    );
 }

@@ -11,7 +11,11 @@ use crate::support::KEY;
 use crate::vendors::API_VENDORS;
 
 /// Runs `netclaw args…` in this process; returns the exit code, stderr and the transcript.
-async fn run_in_process(home: &std::path::Path, args: &[&str], answers: Vec<Answer>) -> (u8, String, String, ScriptedPrompter) {
+async fn run_in_process(
+    home: &std::path::Path,
+    args: &[&str],
+    answers: Vec<Answer>,
+) -> (u8, String, String, ScriptedPrompter) {
     let prompter = ScriptedPrompter::new(answers);
     let (terminal, captured) = Terminal::captured();
     let io = Io {
@@ -20,14 +24,22 @@ async fn run_in_process(home: &std::path::Path, args: &[&str], answers: Vec<Answ
         prompter: Box::new(prompter.clone()),
         browser: Box::new(SystemBrowser),
     };
-    let mut argv = vec!["netclaw".to_owned(), "--home".to_owned(), home.display().to_string()];
+    let mut argv = vec![
+        "netclaw".to_owned(),
+        "--home".to_owned(),
+        home.display().to_string(),
+    ];
     argv.extend(args.iter().map(|s| (*s).to_owned()));
     let env = EnvSnapshot::from_pairs([("NO_COLOR", "1")]);
     let code = tokio::task::spawn_blocking(move || netclaw_cli::run(argv, env, io))
         .await
         .unwrap();
     let code = format!("{code:?}");
-    let code: u8 = code.trim_start_matches("ExitCode(unix_exit_status(").trim_end_matches("))").parse().unwrap();
+    let code: u8 = code
+        .trim_start_matches("ExitCode(unix_exit_status(")
+        .trim_end_matches("))")
+        .parse()
+        .unwrap();
     (code, captured.stdout(), captured.stderr(), prompter)
 }
 
@@ -37,7 +49,10 @@ async fn init_goes_from_an_empty_home_to_a_working_provider_and_main_model() {
     API_VENDORS[1].mount_healthy(&server).await;
     Mock::given(method("GET"))
         .and(path("/v1/models"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "invalid x-api-key"}})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"message": "invalid x-api-key"}})),
+        )
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
@@ -56,22 +71,36 @@ async fn init_goes_from_an_empty_home_to_a_working_provider_and_main_model() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(prompter.remaining(), 0);
     assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
-    insta::assert_snapshot!("init_transcript", prompter.transcript().join("\n").replace(&server.uri(), "[server]"));
-    insta::assert_snapshot!("init_stderr", stderr.replace(&server.uri(), "[server]").replace(&home.path().display().to_string(), "[home]"));
+    insta::assert_snapshot!(
+        "init_transcript",
+        prompter
+            .transcript()
+            .join("\n")
+            .replace(&server.uri(), "[server]")
+    );
+    insta::assert_snapshot!(
+        "init_stderr",
+        stderr
+            .replace(&server.uri(), "[server]")
+            .replace(&home.path().display().to_string(), "[home]")
+    );
 
     let config: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(home.path().join("config/netclaw.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(home.path().join("config/netclaw.json")).unwrap())
+            .unwrap();
     assert_eq!(config["Providers"]["anthropic"]["Type"], "anthropic");
     assert_eq!(config["Models"]["Main"]["Provider"], "anthropic");
     assert_eq!(config["Models"]["Main"]["ModelId"], "claude-opus-4-5");
 
     // The credential works: a live probe with what init stored passes.
-    let (code, stdout, stderr, _) = run_in_process(home.path(), &["provider", "probe", "--json"], vec![]).await;
+    let (code, stdout, stderr, _) =
+        run_in_process(home.path(), &["provider", "probe", "--json"], vec![]).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("\"status\": \"ok\""), "{stdout}");
 
     // Running init again offers to add another provider instead of starting over.
-    let (code, _, stderr, prompter) = run_in_process(home.path(), &["init"], vec![Answer::Confirm(false)]).await;
+    let (code, _, stderr, prompter) =
+        run_in_process(home.path(), &["init"], vec![Answer::Confirm(false)]).await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(prompter.transcript(), ["? Add another provider? -> no"]);
 }

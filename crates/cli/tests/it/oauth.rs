@@ -41,7 +41,10 @@ fn assert_logged_in(netclaw: &Netclaw, name: &str) {
     let config = netclaw.config_json();
     let entry = &config["Providers"][name];
     assert!(entry["OAuthTokenExpiry"].is_string(), "{config}");
-    assert!(entry.get("OAuthAccessToken").is_none(), "tokens stay out of netclaw.json");
+    assert!(
+        entry.get("OAuthAccessToken").is_none(),
+        "tokens stay out of netclaw.json"
+    );
     let raw = std::fs::read(netclaw.home().join("config/secrets.json.age")).unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains(ACCESS));
 }
@@ -71,7 +74,16 @@ pub(crate) async fn add_openai_with_device_code(netclaw: &Netclaw, server: &Mock
     let endpoint = format!("{}/backend-api/codex", server.uri());
     netclaw
         .run(
-            &["provider", "add", "work", "openai", "--issuer", &server.uri(), "--endpoint", &endpoint],
+            &[
+                "provider",
+                "add",
+                "work",
+                "openai",
+                "--issuer",
+                &server.uri(),
+                "--endpoint",
+                &endpoint,
+            ],
             "",
         )
         .await
@@ -87,19 +99,37 @@ async fn openai_without_auth_or_key_starts_the_device_flow() {
     let endpoint = format!("{}/backend-api/codex", server.uri());
     let run = netclaw
         .run(
-            &["provider", "add", "work", "openai", "--issuer", &server.uri(), "--endpoint", &endpoint],
+            &[
+                "provider",
+                "add",
+                "work",
+                "openai",
+                "--issuer",
+                &server.uri(),
+                "--endpoint",
+                &endpoint,
+            ],
             "",
         )
         .await;
     run.expect_code(0);
     insta::assert_snapshot!(run.stderr.replace(&server.uri(), "[issuer]"));
     assert_logged_in(&netclaw, "work");
-    assert_eq!(netclaw.config_json()["Providers"]["work"]["AuthMethod"], "OAuthDevice");
-    assert_eq!(netclaw.config_json()["Providers"]["work"]["OAuth"]["Issuer"], server.uri());
+    assert_eq!(
+        netclaw.config_json()["Providers"]["work"]["AuthMethod"],
+        "OAuthDevice"
+    );
+    assert_eq!(
+        netclaw.config_json()["Providers"]["work"]["OAuth"]["Issuer"],
+        server.uri()
+    );
     let list = netclaw.run(&["provider", "list", "--json"], "").await;
     assert_eq!(list.json()[0]["tokenState"], "valid");
     assert_eq!(list.json()[0]["credentialSource"], "secrets");
-    netclaw.run(&["provider", "probe", "work"], "").await.expect_code(0);
+    netclaw
+        .run(&["provider", "probe", "work"], "")
+        .await
+        .expect_code(0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -112,7 +142,17 @@ async fn device_flow_errors_say_what_to_try_next() {
         .await;
     let netclaw = Netclaw::new();
     let run = netclaw
-        .run(&["provider", "add", "work", "openai", "--issuer", &server.uri()], "")
+        .run(
+            &[
+                "provider",
+                "add",
+                "work",
+                "openai",
+                "--issuer",
+                &server.uri(),
+            ],
+            "",
+        )
         .await;
     run.expect_code(1);
     insta::assert_snapshot!(run.stderr);
@@ -121,14 +161,24 @@ async fn device_flow_errors_say_what_to_try_next() {
 
 /// Starts a browser login with the callback on any free port and returns the child and the
 /// authorize URL it printed.
-fn start_browser_login(netclaw: &Netclaw, args: &[&str]) -> (Child, url::Url, BufReader<std::process::ChildStderr>) {
+#[expect(
+    clippy::zombie_processes,
+    reason = "the caller waits for the child it is handed"
+)]
+fn start_browser_login(
+    netclaw: &Netclaw,
+    args: &[&str],
+) -> (Child, url::Url, BufReader<std::process::ChildStderr>) {
     let mut child = netclaw.command(args).spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     let mut seen = String::new();
     loop {
         line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "no URL was printed:\n{seen}");
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no URL was printed:\n{seen}"
+        );
         seen.push_str(&line);
         if let Some(at) = line.find("http") {
             let url = url::Url::parse(line[at..].trim()).unwrap();
@@ -140,7 +190,11 @@ fn start_browser_login(netclaw: &Netclaw, args: &[&str]) -> (Child, url::Url, Bu
 }
 
 fn query(url: &url::Url, key: &str) -> String {
-    url.query_pairs().find(|(k, _)| k == key).unwrap().1.into_owned()
+    url.query_pairs()
+        .find(|(k, _)| k == key)
+        .unwrap()
+        .1
+        .into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,20 +205,38 @@ async fn browser_login_completes_when_the_browser_hits_the_callback() {
     let endpoint = format!("{}/backend-api/codex", server.uri());
     let issuer = server.uri();
     let args = [
-        "provider", "add", "work", "openai", "--auth", "browser", "--issuer", &issuer,
-        "--redirect-uri", "http://localhost:0/auth/callback", "--endpoint", &endpoint,
+        "provider",
+        "add",
+        "work",
+        "openai",
+        "--auth",
+        "browser",
+        "--issuer",
+        &issuer,
+        "--redirect-uri",
+        "http://localhost:0/auth/callback",
+        "--endpoint",
+        &endpoint,
     ];
     let (mut child, url, stderr) = start_browser_login(&netclaw, &args);
     assert_eq!(query(&url, "originator"), "netclaw");
     // Play the browser: follow the redirect to the loopback callback.
     let redirect = url::Url::parse(&query(&url, "redirect_uri")).unwrap();
-    let callback = format!("{redirect}?code=code-from-browser&state={}", query(&url, "state"));
+    let callback = format!(
+        "{redirect}?code=code-from-browser&state={}",
+        query(&url, "state")
+    );
     let page = reqwest::get(&callback).await.unwrap();
     assert_eq!(page.status(), 200);
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
     assert!(status.success(), "{rest:?}");
-    assert!(rest.iter().any(|l| l.contains("Added provider `work`")), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("Added provider `work`")),
+        "{rest:?}"
+    );
     assert_logged_in(&netclaw, "work");
     let exchange = server
         .received_requests()
@@ -174,7 +246,10 @@ async fn browser_login_completes_when_the_browser_hits_the_callback() {
         .find(|r| r.url.path() == "/oauth/token")
         .unwrap();
     let body = String::from_utf8(exchange.body).unwrap();
-    assert!(body.contains("code=code-from-browser") && body.contains("code_verifier="), "{body}");
+    assert!(
+        body.contains("code=code-from-browser") && body.contains("code_verifier="),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -185,29 +260,52 @@ async fn browser_login_accepts_the_redirect_url_pasted_on_stdin() {
     let endpoint = format!("{}/backend-api/codex", server.uri());
     let issuer = server.uri();
     let args = [
-        "provider", "add", "work", "openai", "--auth", "browser", "--no-browser", "--issuer",
-        &issuer, "--redirect-uri", "http://localhost:0/auth/callback", "--endpoint", &endpoint,
+        "provider",
+        "add",
+        "work",
+        "openai",
+        "--auth",
+        "browser",
+        "--no-browser",
+        "--issuer",
+        &issuer,
+        "--redirect-uri",
+        "http://localhost:0/auth/callback",
+        "--endpoint",
+        &endpoint,
     ];
     let (mut child, url, stderr) = start_browser_login(&netclaw, &args);
     let mut stdin = child.stdin.take().unwrap();
     // A paste from another login is refused, and the wait goes on.
-    writeln!(stdin, "http://localhost:1455/auth/callback?code=x&state=not-this-one").unwrap();
+    writeln!(
+        stdin,
+        "http://localhost:1455/auth/callback?code=x&state=not-this-one"
+    )
+    .unwrap();
     let pasted = format!(
         "http://localhost:1455/auth/callback?code=code-pasted&state={}",
         query(&url, "state")
     );
     writeln!(stdin, "{pasted}").unwrap();
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
     assert!(status.success(), "{rest:?}");
-    assert!(rest.iter().any(|l| l.contains("different login")), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("different login")),
+        "{rest:?}"
+    );
     assert_logged_in(&netclaw, "work");
     drop(stdin);
 }
 
 /// Starts `netclaw daemon run --port 0` and waits until it says where it listens.
 pub(crate) fn start_daemon(netclaw: &Netclaw) -> Child {
-    let mut daemon = netclaw.command(&["daemon", "run", "--port", "0"]).spawn().unwrap();
+    let mut daemon = netclaw
+        .command(&["daemon", "run", "--port", "0"])
+        .spawn()
+        .unwrap();
     let mut stderr = BufReader::new(daemon.stderr.take().unwrap());
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
@@ -219,7 +317,9 @@ pub(crate) fn start_daemon(netclaw: &Netclaw) -> Child {
 
 async fn stop_daemon(netclaw: &Netclaw, mut daemon: Child) {
     netclaw.run(&["daemon", "stop"], "").await.expect_code(0);
-    tokio::task::spawn_blocking(move || daemon.wait().unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || daemon.wait().unwrap())
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -233,18 +333,36 @@ async fn browser_login_through_a_running_daemon_by_callback_and_by_paste() {
     let daemon = start_daemon(&netclaw);
 
     let args = [
-        "provider", "login", "work", "--auth", "browser", "--issuer", &issuer,
-        "--redirect-uri", "http://localhost:0/auth/callback",
+        "provider",
+        "login",
+        "work",
+        "--auth",
+        "browser",
+        "--issuer",
+        &issuer,
+        "--redirect-uri",
+        "http://localhost:0/auth/callback",
     ];
     let (mut child, url, stderr) = start_browser_login(&netclaw, &args);
     let redirect = url::Url::parse(&query(&url, "redirect_uri")).unwrap();
-    let callback = format!("{redirect}?code=code-via-daemon&state={}", query(&url, "state"));
+    let callback = format!(
+        "{redirect}?code=code-via-daemon&state={}",
+        query(&url, "state")
+    );
     assert_eq!(reqwest::get(&callback).await.unwrap().status(), 200);
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
     assert!(status.success(), "{rest:?}");
-    assert!(rest.iter().any(|l| l.contains("through the daemon")), "{rest:?}");
-    assert_eq!(netclaw.config_json()["Providers"]["work"]["AuthMethod"], "OAuthPkce");
+    assert!(
+        rest.iter().any(|l| l.contains("through the daemon")),
+        "{rest:?}"
+    );
+    assert_eq!(
+        netclaw.config_json()["Providers"]["work"]["AuthMethod"],
+        "OAuthPkce"
+    );
     assert_logged_in(&netclaw, "work");
 
     let (mut child, url, stderr) = start_browser_login(&netclaw, &args[..5]);
@@ -255,7 +373,9 @@ async fn browser_login_through_a_running_daemon_by_callback_and_by_paste() {
         query(&url, "state")
     )
     .unwrap();
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
     assert!(status.success(), "{rest:?}");
     drop(stdin);
@@ -267,10 +387,19 @@ async fn browser_login_through_a_running_daemon_by_callback_and_by_paste() {
         .filter(|r| r.url.path() == "/oauth/token")
         .map(|r| String::from_utf8(r.body).unwrap())
         .collect();
-    assert!(exchanges.iter().any(|b| b.contains("code=code-via-daemon")), "{exchanges:?}");
-    assert!(exchanges.iter().any(|b| b.contains("code=code-pasted")), "{exchanges:?}");
+    assert!(
+        exchanges.iter().any(|b| b.contains("code=code-via-daemon")),
+        "{exchanges:?}"
+    );
+    assert!(
+        exchanges.iter().any(|b| b.contains("code=code-pasted")),
+        "{exchanges:?}"
+    );
     // The stored credential works: chat-free check through a live probe.
-    netclaw.run(&["provider", "probe", "work"], "").await.expect_code(0);
+    netclaw
+        .run(&["provider", "probe", "work"], "")
+        .await
+        .expect_code(0);
     let _ = endpoint;
     stop_daemon(&netclaw, daemon).await;
 }

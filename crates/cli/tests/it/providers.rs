@@ -29,7 +29,11 @@ async fn every_type_is_added_listed_probed_renamed_and_removed() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let added = netclaw.run(&args, vendor.stdin()).await;
         added.expect_code(0);
-        assert!(added.stderr.contains("Added provider `first`"), "{}", added.stderr);
+        assert!(
+            added.stderr.contains("Added provider `first`"),
+            "{}",
+            added.stderr
+        );
 
         let list = netclaw.run(&["provider", "list", "--json"], "").await;
         list.expect_code(0);
@@ -38,7 +42,9 @@ async fn every_type_is_added_listed_probed_renamed_and_removed() {
             redact_list(&list.json())
         );
 
-        let probe = netclaw.run(&["provider", "probe", "first", "--json"], "").await;
+        let probe = netclaw
+            .run(&["provider", "probe", "first", "--json"], "")
+            .await;
         probe.expect_code(0);
         assert_eq!(probe.json()[0]["status"], "ok", "{}", vendor.type_key);
 
@@ -47,7 +53,9 @@ async fn every_type_is_added_listed_probed_renamed_and_removed() {
             .await
             .expect_code(0);
         // The renamed provider still has its credential: the probe passes under the new name.
-        let probe = netclaw.run(&["provider", "probe", "second", "--json"], "").await;
+        let probe = netclaw
+            .run(&["provider", "probe", "second", "--json"], "")
+            .await;
         probe.expect_code(0);
 
         netclaw
@@ -57,7 +65,12 @@ async fn every_type_is_added_listed_probed_renamed_and_removed() {
         let list = netclaw.run(&["provider", "list", "--json"], "").await;
         assert_eq!(list.json(), json!([]), "{}", vendor.type_key);
         let secrets = netclaw.run(&["secrets", "list", "--json"], "").await;
-        assert_eq!(secrets.json(), json!([]), "both files forget {}", vendor.type_key);
+        assert_eq!(
+            secrets.json(),
+            json!([]),
+            "both files forget {}",
+            vendor.type_key
+        );
     }
 }
 
@@ -75,7 +88,17 @@ async fn add_refuses_to_save_when_the_probe_fails() {
     let endpoint = format!("{}/v1", server.uri());
     let run = netclaw
         .run(
-            &["provider", "add", "work", "openai", "--auth", "api-key", "--api-key-stdin", "--endpoint", &endpoint],
+            &[
+                "provider",
+                "add",
+                "work",
+                "openai",
+                "--auth",
+                "api-key",
+                "--api-key-stdin",
+                "--endpoint",
+                &endpoint,
+            ],
             KEY,
         )
         .await;
@@ -85,17 +108,34 @@ async fn add_refuses_to_save_when_the_probe_fails() {
 
     let saved = netclaw
         .run(
-            &["provider", "add", "work", "openai", "--auth", "api-key", "--api-key-stdin", "--endpoint", &endpoint, "--skip-probe"],
+            &[
+                "provider",
+                "add",
+                "work",
+                "openai",
+                "--auth",
+                "api-key",
+                "--api-key-stdin",
+                "--endpoint",
+                &endpoint,
+                "--skip-probe",
+            ],
             KEY,
         )
         .await;
     saved.expect_code(0);
     assert!(saved.stderr.contains("saving anyway"), "{}", saved.stderr);
-    let probe = netclaw.run(&["provider", "probe", "--all", "--json"], "").await;
+    let probe = netclaw
+        .run(&["provider", "probe", "--all", "--json"], "")
+        .await;
     probe.expect_code(1);
     assert_eq!(probe.json()[0]["status"], "auth");
     let list = netclaw.run(&["provider", "list"], "").await;
-    assert!(list.stdout.contains("auth"), "the last probe is remembered: {}", list.stdout);
+    assert!(
+        list.stdout.contains("auth"),
+        "the last probe is remembered: {}",
+        list.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -105,7 +145,10 @@ async fn remove_refuses_while_a_model_role_points_at_the_provider() {
     let netclaw = Netclaw::new();
     let uri = server.uri();
     netclaw
-        .run(&["provider", "add", "local", "ollama", "--endpoint", &uri], "")
+        .run(
+            &["provider", "add", "local", "ollama", "--endpoint", &uri],
+            "",
+        )
         .await
         .expect_code(0);
     netclaw
@@ -113,7 +156,17 @@ async fn remove_refuses_while_a_model_role_points_at_the_provider() {
         .await
         .expect_code(0);
     netclaw
-        .run(&["model", "set", "compaction", "local/llama3.2:3b", "--context-window", "32768"], "")
+        .run(
+            &[
+                "model",
+                "set",
+                "compaction",
+                "local/llama3.2:3b",
+                "--context-window",
+                "32768",
+            ],
+            "",
+        )
         .await
         .expect_code(0);
     let refused = netclaw.run(&["provider", "remove", "local"], "").await;
@@ -131,8 +184,15 @@ async fn remove_refuses_while_a_model_role_points_at_the_provider() {
 
     let main = netclaw.run(&["model", "clear", "main"], "").await;
     main.expect_code(2);
-    assert!(main.stderr.contains("netclaw model set main"), "{}", main.stderr);
-    netclaw.run(&["model", "clear", "compaction"], "").await.expect_code(0);
+    assert!(
+        main.stderr.contains("netclaw model set main"),
+        "{}",
+        main.stderr
+    );
+    netclaw
+        .run(&["model", "clear", "compaction"], "")
+        .await
+        .expect_code(0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -140,19 +200,33 @@ async fn usage_errors_exit_2_with_a_hint() {
     let netclaw = Netclaw::new();
     let unknown = netclaw.run(&["provider", "add", "x", "gemini"], "").await;
     unknown.expect_code(2);
-    assert!(unknown.stderr.contains("Known: anthropic, ollama, openai"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("Known: anthropic, ollama, openai"),
+        "{}",
+        unknown.stderr
+    );
 
     // No terminal and no --api-key-stdin: the prompt cannot be shown.
-    let no_tty = netclaw.run(&["provider", "add", "x", "anthropic"], "").await;
+    let no_tty = netclaw
+        .run(&["provider", "add", "x", "anthropic"], "")
+        .await;
     no_tty.expect_code(2);
     insta::assert_snapshot!(no_tty.stderr);
 
-    let bad_flag = netclaw.run(&["provider", "add", "x", "anthropic", "--api-key", KEY], "").await;
+    let bad_flag = netclaw
+        .run(&["provider", "add", "x", "anthropic", "--api-key", KEY], "")
+        .await;
     bad_flag.expect_code(2);
 
-    let no_endpoint = netclaw.run(&["provider", "add", "x", "openai-compatible"], "").await;
+    let no_endpoint = netclaw
+        .run(&["provider", "add", "x", "openai-compatible"], "")
+        .await;
     no_endpoint.expect_code(2);
-    assert!(no_endpoint.stderr.contains("--endpoint"), "{}", no_endpoint.stderr);
+    assert!(
+        no_endpoint.stderr.contains("--endpoint"),
+        "{}",
+        no_endpoint.stderr
+    );
 
     let missing = netclaw.run(&["provider", "remove", "ghost"], "").await;
     missing.expect_code(1);

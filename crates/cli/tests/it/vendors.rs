@@ -120,7 +120,12 @@ impl Vendor {
 
     /// The `provider add <name> <type> …` arguments for `server`.
     pub(crate) fn add_args(&self, name: &str, server: &MockServer) -> Vec<String> {
-        let mut args: Vec<String> = vec!["provider".into(), "add".into(), name.into(), self.type_key.into()];
+        let mut args: Vec<String> = vec![
+            "provider".into(),
+            "add".into(),
+            name.into(),
+            self.type_key.into(),
+        ];
         args.extend(self.auth_args.iter().map(|s| (*s).to_owned()));
         args.push("--endpoint".into());
         args.push(format!("{}{}", server.uri(), self.endpoint_suffix));

@@ -33,14 +33,22 @@ fn overrides(settings: &netclaw_config::Settings, provider: &str) -> Vec<ModelFa
         .collect()
 }
 
-async fn listings(cx: &Context<'_>, home: &Home, names: &[String]) -> Result<Vec<ProviderModels>, CliError> {
+async fn listings(
+    cx: &Context<'_>,
+    home: &Home,
+    names: &[String],
+) -> Result<Vec<ProviderModels>, CliError> {
     if let Some(client) = running(home).await {
         let all = client.models().await?;
         return Ok(all
             .providers
             .into_iter()
             .filter(|p| names.iter().any(|n| n.eq_ignore_ascii_case(&p.provider)))
-            .map(|p| ProviderModels { provider: p.provider, models: p.models, error: p.error })
+            .map(|p| ProviderModels {
+                provider: p.provider,
+                models: p.models,
+                error: p.error,
+            })
             .collect());
     }
     let settings = home.store.read()?.settings()?;
@@ -56,8 +64,16 @@ async fn listings(cx: &Context<'_>, home: &Home, names: &[String]) -> Result<Vec
             let live = report.is_ok().then_some(report.models.as_slice());
             let error = (!report.is_ok()).then(|| report.message.clone().unwrap_or_default());
             match merge_listing(live, catalog, &overrides(&settings, &name)) {
-                Ok(models) => ProviderModels { provider: name, models, error },
-                Err(e) => ProviderModels { provider: name, models: Vec::new(), error: Some(e.to_string()) },
+                Ok(models) => ProviderModels {
+                    provider: name,
+                    models,
+                    error,
+                },
+                Err(e) => ProviderModels {
+                    provider: name,
+                    models: Vec::new(),
+                    error: Some(e.to_string()),
+                },
             }
         })
         .collect())
@@ -68,7 +84,10 @@ pub(crate) async fn run(cx: &Context<'_>, provider: Option<&str>) -> Result<Exit
     let home = Home::open(cx)?;
     let doc = home.store.read()?;
     let names = match provider {
-        Some(name) => vec![doc.resolve_provider_name(name).ok_or_else(|| no_such_provider(name))?],
+        Some(name) => vec![
+            doc.resolve_provider_name(name)
+                .ok_or_else(|| no_such_provider(name))?,
+        ],
         None => doc.provider_names(),
     };
     let listings = listings(cx, &home, &names).await?;
@@ -77,14 +96,24 @@ pub(crate) async fn run(cx: &Context<'_>, provider: Option<&str>) -> Result<Exit
         return Ok(Exit::Success);
     }
     if listings.is_empty() {
-        cx.printer.message("No providers configured. Run `netclaw init`.");
+        cx.printer
+            .message("No providers configured. Run `netclaw init`.");
         return Ok(Exit::Success);
     }
     let p = cx.printer;
-    let mut rows = vec![["MODEL", "CONTEXT", "INPUT", "TOOLS", "SOURCE"].map(|h| p.bold(h)).to_vec()];
+    let mut rows = vec![
+        ["MODEL", "CONTEXT", "INPUT", "TOOLS", "SOURCE"]
+            .map(|h| p.bold(h))
+            .to_vec(),
+    ];
     for listing in &listings {
         for m in &listing.models {
-            let input: Vec<&str> = m.input_modalities.value.iter().map(|x| x.as_str()).collect();
+            let input: Vec<&str> = m
+                .input_modalities
+                .value
+                .iter()
+                .map(|x| x.as_str())
+                .collect();
             rows.push(vec![
                 format!("{}/{}", listing.provider, m.id),
                 tokens(u64::from(m.context_window.value)),

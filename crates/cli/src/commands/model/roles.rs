@@ -13,10 +13,16 @@ fn role_name(role: ModelRole) -> String {
 
 /// `model set`.
 pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, CliError> {
-    let chosen: ProviderModel = options.model.parse().map_err(|e: netclaw_config::InvalidProviderModel| {
-        CliError::usage(e.to_string())
-            .with_hint(format!("write it as `<provider>/<model>`, e.g. `netclaw model set {} work/gpt-5.5`", role_name(options.role)))
-    })?;
+    let chosen: ProviderModel =
+        options
+            .model
+            .parse()
+            .map_err(|e: netclaw_config::InvalidProviderModel| {
+                CliError::usage(e.to_string()).with_hint(format!(
+                    "write it as `<provider>/<model>`, e.g. `netclaw model set {} work/gpt-5.5`",
+                    role_name(options.role)
+                ))
+            })?;
     let home = Home::open(cx)?;
     enum Refused {
         Config(ConfigError),

@@ -141,24 +141,35 @@ pub(crate) fn read_api_key(
     Ok(SecretString::from(trimmed.to_owned()))
 }
 
-/// Gets the credential for `method`: a key, a device login or a browser login.
+/// What credential to get, for which provider.
+pub(crate) struct Wanted<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) descriptor: &'a ProviderDescriptor,
+    pub(crate) entry: &'a ProviderEntry,
+    pub(crate) method: AuthMethod,
+    pub(crate) choice: &'a LoginChoice,
+    /// The command to suggest when the user must run it again differently.
+    pub(crate) retry: &'a str,
+}
+
+/// Gets the credential for `wanted.method`: a key, a device login or a browser login.
 pub(crate) async fn obtain(
     cx: &Context<'_>,
     http: &reqwest::Client,
-    name: &str,
-    descriptor: &ProviderDescriptor,
-    entry: &ProviderEntry,
-    method: AuthMethod,
-    login_choice: &LoginChoice,
-    retry_command: &str,
+    wanted: &Wanted<'_>,
 ) -> Result<Obtained, CliError> {
+    let Wanted {
+        name,
+        descriptor,
+        entry,
+        method,
+        choice,
+        retry,
+    } = *wanted;
     match method {
         AuthMethod::None => Ok(Obtained::None),
         AuthMethod::ApiKey => Ok(Obtained::ApiKey(read_api_key(
-            cx,
-            descriptor,
-            login_choice,
-            retry_command,
+            cx, descriptor, choice, retry,
         )?)),
         AuthMethod::OAuthDevice | AuthMethod::OAuthPkce => {
             let overrides = login::overrides_of(entry.oauth.as_ref());
@@ -171,7 +182,7 @@ pub(crate) async fn obtain(
                     &client,
                     name,
                     descriptor.display_name,
-                    login_choice.no_browser,
+                    choice.no_browser,
                 )
                 .await?
             };
@@ -198,7 +209,13 @@ pub(crate) async fn probe_with(
         token_expiry: credential.expiry(),
     };
     let _spinner = Spinner::start(cx.printer, format!("Checking `{name}`…"));
-    probe(http, &home.registry, &target, &ProbeOptions::at(Timestamp::now())).await
+    probe(
+        http,
+        &home.registry,
+        &target,
+        &ProbeOptions::at(Timestamp::now()),
+    )
+    .await
 }
 
 /// The models line after a successful probe.
@@ -244,14 +261,14 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
         .filter(|s| !s.is_empty())
         .map(|s| s.trim_end_matches('/').to_owned());
     if endpoint.is_none() && descriptor.default_endpoint(method).is_none() {
-        return Err(CliError::usage(format!(
-            "{} needs an endpoint",
-            descriptor.display_name
-        ))
-        .with_hint(format!(
-            "`netclaw provider add {name} {} --endpoint http://localhost:8080/v1`",
-            descriptor.type_key
-        )));
+        return Err(
+            CliError::usage(format!("{} needs an endpoint", descriptor.display_name)).with_hint(
+                format!(
+                    "`netclaw provider add {name} {} --endpoint http://localhost:8080/v1`",
+                    descriptor.type_key
+                ),
+            ),
+        );
     }
     let mut entry = ProviderEntry::new(descriptor.type_key);
     entry.auth_method = method;
@@ -267,7 +284,15 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
     }
     let http = crate::http::client()?;
     let retry = format!("netclaw provider add {name} {}", descriptor.type_key);
-    let credential = obtain(cx, &http, name, descriptor, &entry, method, login, &retry).await?;
+    let wanted = Wanted {
+        name,
+        descriptor,
+        entry: &entry,
+        method,
+        choice: login,
+        retry: &retry,
+    };
+    let credential = obtain(cx, &http, &wanted).await?;
     let report = probe_with(cx, &http, &home, name, &entry, &credential).await;
     let now = Timestamp::now();
     if !report.is_ok() {
@@ -281,9 +306,9 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
                 report.class.as_str()
             ))
             .with_cause(message)
-            .with_hint(format!(
-                "fix the cause and run the command again, or add `--skip-probe` to save it anyway"
-            )));
+            .with_hint(
+                "fix the cause and run the command again, or add `--skip-probe` to save it anyway",
+            ));
         }
         cx.printer.warning(format!(
             "`{name}` did not pass the check ({}): {message}; saving anyway (--skip-probe)",

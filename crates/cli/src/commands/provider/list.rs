@@ -36,7 +36,10 @@ impl ProviderRow {
     }
 }
 
-fn credential_source(auth: AuthMethod, credentials: Option<&ProviderCredentials>) -> Option<String> {
+fn credential_source(
+    auth: AuthMethod,
+    credentials: Option<&ProviderCredentials>,
+) -> Option<String> {
     let credentials = credentials?;
     let credential = if auth.is_oauth() {
         credentials.oauth_access_token.as_ref()
@@ -134,13 +137,19 @@ pub(crate) fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
             Some(probe) if probe.status == netclaw_providers::probe::ProbeClass::Ok => {
                 format!("{} {}", p.green("ok"), p.dim(relative(probe.at, now)))
             }
-            Some(probe) => format!("{} {}", p.red(probe.status.as_str()), p.dim(relative(probe.at, now))),
+            Some(probe) => format!(
+                "{} {}",
+                p.red(probe.status.as_str()),
+                p.dim(relative(probe.at, now))
+            ),
         };
         table_rows.push(vec![
             row.name.clone(),
             row.provider_type.clone(),
             row.auth_method.to_string(),
-            row.credential_source.clone().unwrap_or_else(|| "-".to_owned()),
+            row.credential_source
+                .clone()
+                .unwrap_or_else(|| "-".to_owned()),
             token,
             probe,
         ]);

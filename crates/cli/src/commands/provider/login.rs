@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use netclaw_config::{AuthMethod, CredentialWrite, OAuthOverrides, ProviderWrite, SecretField};
 use netclaw_oauth::{RevokeOutcome, TokenSet};
 
-use super::add::{Obtained, choose_auth, describe_models, obtain, probe_with};
+use super::add::{Obtained, Wanted, choose_auth, describe_models, obtain, probe_with};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
@@ -20,12 +20,15 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     let name = doc
         .resolve_provider_name(&options.name)
         .ok_or_else(|| no_such_provider(&options.name))?;
-    let mut entry = doc.provider(&name)?.ok_or_else(|| no_such_provider(&name))?;
+    let mut entry = doc
+        .provider(&name)?
+        .ok_or_else(|| no_such_provider(&name))?;
     let descriptor = home.descriptor(&entry.provider_type)?;
     let mut choice = options.login.clone();
     if choice.auth.is_none() && !choice.api_key_stdin {
         let current = entry.auth_method;
-        choice.auth = Some(if descriptor.supports(current) && !(current == AuthMethod::None && !descriptor.credential_optional()) {
+        let usable = current != AuthMethod::None || descriptor.credential_optional();
+        choice.auth = Some(if usable && descriptor.supports(current) {
             current
         } else {
             descriptor.default_auth_method()
@@ -70,12 +73,21 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         let until = expiry
             .map(|at| format!("; the token is valid until {at}"))
             .unwrap_or_default();
-        cx.printer.success(format!("`{name}` is logged in (through the daemon){until}"));
+        cx.printer
+            .success(format!("`{name}` is logged in (through the daemon){until}"));
         return Ok(Exit::Success);
     }
     let http = crate::http::client()?;
     let retry = format!("netclaw provider login {name}");
-    let credential = obtain(cx, &http, &name, descriptor, &entry, method, &choice, &retry).await?;
+    let wanted = Wanted {
+        name: &name,
+        descriptor,
+        entry: &entry,
+        method,
+        choice: &choice,
+        retry: &retry,
+    };
+    let credential = obtain(cx, &http, &wanted).await?;
     let report = probe_with(cx, &http, &home, &name, &entry, &credential).await;
     if !report.is_ok() {
         return Err(CliError::new(format!(
@@ -89,9 +101,13 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         Obtained::None => CredentialWrite::Keep,
         other => other.into_write(),
     };
-    home.store.write_provider(&name, ProviderWrite { entry, credentials })?;
+    home.store
+        .write_provider(&name, ProviderWrite { entry, credentials })?;
     probe_state::record(&home.paths, &name, LastProbe::of(&report, Timestamp::now()));
-    cx.printer.success(format!("`{name}` is logged in ({})", descriptor.label(method).unwrap_or(method.as_str())));
+    cx.printer.success(format!(
+        "`{name}` is logged in ({})",
+        descriptor.label(method).unwrap_or(method.as_str())
+    ));
     cx.printer.message(describe_models(&report));
     Ok(Exit::Success)
 }
@@ -111,8 +127,11 @@ pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliErro
             s.api_key.is_some(),
         )
     });
-    let Some((access, refresh, has_key)) = stored.filter(|(a, r, k)| a.is_some() || r.is_some() || *k) else {
-        cx.printer.message(format!("`{key}` has no stored credentials."));
+    let Some((access, refresh, has_key)) =
+        stored.filter(|(a, r, k)| a.is_some() || r.is_some() || *k)
+    else {
+        cx.printer
+            .message(format!("`{key}` has no stored credentials."));
         return Ok(Exit::Success);
     };
     if let (Some(access_token), Ok(descriptor)) = (access, home.descriptor(&entry.provider_type)) {
@@ -127,11 +146,18 @@ pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliErro
         let http = crate::http::client()?;
         match login::oauth_client(&http, &key, descriptor, &overrides).await {
             Ok(client) => match client.revoke(&tokens).await {
-                Ok(RevokeOutcome::Revoked) => cx.printer.message("Revoked the tokens at the provider."),
+                Ok(RevokeOutcome::Revoked) => {
+                    cx.printer.message("Revoked the tokens at the provider.")
+                }
                 Ok(RevokeOutcome::NotSupported) => {}
-                Err(e) => cx.printer.warning(format!("could not revoke the tokens: {e}; deleting them anyway")),
+                Err(e) => cx.printer.warning(format!(
+                    "could not revoke the tokens: {e}; deleting them anyway"
+                )),
             },
-            Err(e) => cx.printer.warning(format!("could not revoke the tokens: {}; deleting them anyway", e.message())),
+            Err(e) => cx.printer.warning(format!(
+                "could not revoke the tokens: {}; deleting them anyway",
+                e.message()
+            )),
         }
     }
     home.store.update(|doc| {

@@ -52,9 +52,12 @@ pub(crate) fn remove(cx: &Context<'_>, name: &str) -> Result<Exit, CliError> {
         Err(RemoveRefused::Config(e)) => Err(e.into()),
         Err(RemoveRefused::InUse { name, roles }) => {
             let keys: Vec<&str> = roles.iter().map(|r| r.key()).collect();
-            let mut hint = String::from("run `netclaw model set <role> <provider>/<model>` to reassign");
+            let mut hint =
+                String::from("run `netclaw model set <role> <provider>/<model>` to reassign");
             if roles.iter().any(|r| *r != ModelRole::Main) {
-                hint.push_str(", or `netclaw model clear <fallback|compaction>` for optional roles");
+                hint.push_str(
+                    ", or `netclaw model clear <fallback|compaction>` for optional roles",
+                );
             }
             Err(CliError::new(format!(
                 "cannot remove provider `{name}`: referenced by model role(s): {}",
@@ -89,7 +92,8 @@ pub(crate) fn rename(cx: &Context<'_>, old: &str, new: &str) -> Result<Exit, Cli
         Ok((from, roles))
     })?;
     probe_state::forget(&home.paths, &from, Some(new));
-    cx.printer.success(format!("Renamed provider `{from}` to `{new}`"));
+    cx.printer
+        .success(format!("Renamed provider `{from}` to `{new}`"));
     if !roles.is_empty() {
         cx.printer
             .message(format!("Reassigned model role(s): {}", roles.join(", ")));

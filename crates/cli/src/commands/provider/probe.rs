@@ -31,7 +31,11 @@ pub(crate) struct ProbeRow {
 }
 
 /// A credential manager over the home's files (refreshes a due OAuth token under the lock).
-pub(crate) fn manager(home: &Home, cx: &Context<'_>, http: &reqwest::Client) -> Arc<CredentialManager> {
+pub(crate) fn manager(
+    home: &Home,
+    cx: &Context<'_>,
+    http: &reqwest::Client,
+) -> Arc<CredentialManager> {
     let store = ConfigTokenStore::new(home.store.clone(), cx.env.clone());
     Arc::new(CredentialManager::new(
         Arc::new(store),
@@ -50,10 +54,7 @@ pub(crate) async fn probe_all(
     let http = crate::http::client()?;
     let manager = manager(home, cx, &http);
     let options = ProbeOptions::at(Timestamp::now());
-    let spinner = Spinner::start(
-        cx.printer,
-        format!("Checking {}…", names.join(", ")),
-    );
+    let spinner = Spinner::start(cx.printer, format!("Checking {}…", names.join(", ")));
     let probes = names.iter().map(|name| {
         let manager = Arc::clone(&manager);
         let http = http.clone();
@@ -77,23 +78,33 @@ pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, Cl
     let home = Home::open(cx)?;
     let doc = home.store.read()?;
     let names = match name {
-        Some(name) => vec![doc.resolve_provider_name(name).ok_or_else(|| no_such_provider(name))?],
+        Some(name) => vec![
+            doc.resolve_provider_name(name)
+                .ok_or_else(|| no_such_provider(name))?,
+        ],
         None => doc.provider_names(),
     };
     if names.is_empty() {
         cx.printer.message("No providers configured.");
-        cx.printer.message("Run `netclaw init` or `netclaw provider add <name> <type>` to add one.");
+        cx.printer
+            .message("Run `netclaw init` or `netclaw provider add <name> <type>` to add one.");
         return Ok(Exit::Success);
     }
     let settings = doc.settings()?;
     let reports = probe_all(cx, &home, &names).await?;
     // Probing may have refreshed tokens: read the expiry again.
-    let settings = home.store.read().and_then(|d| d.settings()).unwrap_or(settings);
+    let settings = home
+        .store
+        .read()
+        .and_then(|d| d.settings())
+        .unwrap_or(settings);
     let now = Timestamp::now();
     let rows: Vec<ProbeRow> = reports
         .into_iter()
         .map(|(name, report)| {
-            let expiry = settings.provider(&name).and_then(|(_, e)| e.oauth_token_expiry);
+            let expiry = settings
+                .provider(&name)
+                .and_then(|(_, e)| e.oauth_token_expiry);
             let reauth = report.class == ProbeClass::ReauthRequired;
             ProbeRow {
                 token_state: expiry.map(|at| token_state(at, now, reauth)),
