@@ -7,6 +7,9 @@ pub(crate) fn relative(when: Timestamp, now: Timestamp) -> String {
     let delta = when.duration_since(now);
     let future = delta >= SignedDuration::ZERO;
     let secs = delta.as_secs().unsigned_abs();
+    if secs < 5 {
+        return if future { "in a moment" } else { "just now" }.to_owned();
+    }
     let (n, unit) = if secs < 60 {
         (secs, "second")
     } else if secs < 3_600 {
