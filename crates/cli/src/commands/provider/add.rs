@@ -121,9 +121,11 @@ pub(crate) fn read_api_key(
         cx.input.read_secret()?
     } else {
         if !cx.interactive() {
-            return Err(crate::prompt::PromptError::NotInteractive.into_cli(&format!(
-                "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
-            )));
+            return Err(
+                crate::prompt::PromptError::NotInteractive.into_cli(&format!(
+                    "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
+                )),
+            );
         }
         if let Some(url) = descriptor.key_guidance_url {
             cx.printer
