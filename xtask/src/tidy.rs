@@ -17,6 +17,32 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     // netclaw-config: the secrets file's JSON and the age identity file.
     "crates/config/src/secret_serde.rs",
     "crates/config/src/secrets/identity.rs",
+    // netclaw-oauth: form and JSON bodies sent to the token, device and revocation endpoints,
+    // the PKCE verifier, and JWT claims read from the tokens it just received.
+    "crates/oauth/src/client.rs",
+    "crates/oauth/src/pkce.rs",
+    "crates/oauth/src/token.rs",
+    "crates/oauth/src/device/rfc8628.rs",
+    "crates/oauth/src/device/openai.rs",
+    // netclaw-providers: request headers of probes and chat clients; the account id claim;
+    // comparing a rejected token with the stored one; redacting a key echoed back by a server.
+    "crates/providers/src/probe/anthropic.rs",
+    "crates/providers/src/probe/compatible.rs",
+    "crates/providers/src/probe/openai.rs",
+    "crates/providers/src/probe/openrouter.rs",
+    "crates/providers/src/probe/redact.rs",
+    "crates/providers/src/chat/anthropic/mod.rs",
+    "crates/providers/src/chat/responses/mod.rs",
+    "crates/providers/src/credentials/account_id.rs",
+    "crates/providers/src/credentials/config_store.rs",
+    "crates/providers/src/credentials/manager.rs",
+    // netclaw-daemon: the run/daemon.token file, its constant-time check, the client's header.
+    "crates/daemon/src/run_files.rs",
+    "crates/daemon/src/security.rs",
+    "crates/daemon/src/client.rs",
+    // netclaw-cli: checking that a key typed or piped in is not empty.
+    "crates/cli/src/commands/provider/add.rs",
+    "crates/cli/src/commands/secrets.rs",
     // xtask update-openai-models: the live Codex `/models` request's bearer header.
     "xtask/src/update_openai_models/fetch.rs",
 ];
