@@ -30,6 +30,8 @@ enum Task {
     UpdateOpenaiModels(UpdateArgs),
     /// Run the netclaw.json migrations over a home and show the diff (keeps a `.bak`)
     Migrate(MigrateArgs),
+    /// Run the whole chain against a built-in demo vendor on 127.0.0.1 (no account needed)
+    Demo(crate::demo::DemoArgs),
 }
 
 /// Runs `cargo xtask` with `args` (the first item is the program name), writing the report to
@@ -96,6 +98,10 @@ fn run_task(
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Task::Demo(args) => {
+            crate::demo::run(&args, env, out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Task::Migrate(args) => {
             let outcome = crate::migrate::run(&args, env)?;

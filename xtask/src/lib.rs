@@ -1,6 +1,7 @@
 //! netclaw's developer tasks as a library, so the workspace tests can run the same checks as `cargo xtask`.
 
 pub mod cli;
+pub mod demo;
 pub mod layering;
 pub mod migrate;
 pub mod tidy;

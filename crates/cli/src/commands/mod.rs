@@ -17,6 +17,44 @@ use crate::options::Task;
 
 /// Runs `task`; `Ok` carries the exit code of a command that finished (probe may say 2).
 pub(crate) async fn run(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
+    let writes = may_write_config(&task);
+    let outcome = dispatch(task, cx).await;
+    if writes && outcome.is_ok() {
+        reload_running_daemon(cx).await;
+    }
+    outcome
+}
+
+/// Whether `task` may change netclaw.json or the secrets file.
+fn may_write_config(task: &Task) -> bool {
+    matches!(
+        task,
+        Task::ConfigMigrate
+            | Task::SecretsSet { .. }
+            | Task::ProviderAdd(_)
+            | Task::ProviderLogin(_)
+            | Task::ProviderLogout { .. }
+            | Task::ProviderRemove { .. }
+            | Task::ProviderRename { .. }
+            | Task::ModelSet(_)
+            | Task::ModelClear { .. }
+            | Task::Init
+            | Task::ProviderManager
+            | Task::ModelManager
+    )
+}
+
+/// A running daemon serves what this command wrote from the next request on, instead of
+/// after its file watcher's next look (best effort: the watcher catches up anyway).
+async fn reload_running_daemon(cx: &Context<'_>) {
+    if let Ok(home) = crate::home::Home::open(cx)
+        && let Some(client) = daemon::running(&home).await
+    {
+        let _ = client.reload().await;
+    }
+}
+
+async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
     match task {
         Task::Completions(shell) => completions::run(cx, shell),
         Task::ConfigPath => config::path(cx),

@@ -1,0 +1,5 @@
+//! End to end through the real `netclaw` and `netclaw-daemon` binaries on temp homes, with
+//! the demo vendor (or wiremock) on loopback standing in for the real vendors.
+
+mod chatgpt;
+mod support;
