@@ -2,4 +2,8 @@
 //! the demo vendor (or wiremock) on loopback standing in for the real vendors.
 
 mod chatgpt;
+mod corrupt_secrets;
+mod crash;
+mod demo;
+mod openai_sdk;
 mod support;
