@@ -9,7 +9,7 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 use xtask::demo::fake_vendor::{FakeVendor, FakeVendorOptions, VendorEvent, answer};
 
-use super::support::{Home, Streaming};
+use super::support::{Home, Streaming, within};
 
 /// Issued tokens live 130 s: 10 s after login they are inside the daemon's 2-minute refresh
 /// window, so its background refresher (first pass 15 s after start) renews them while the
@@ -176,10 +176,13 @@ async fn the_whole_chain(login: Login) {
         "work/gpt-demo",
         "tell me a long story",
     ]));
-    let chat = tokio::task::spawn_blocking(move || {
-        chat.read_until("Hello ");
-        chat
-    })
+    let chat = within(
+        "the first words of the answer",
+        tokio::task::spawn_blocking(move || {
+            chat.read_until("Hello ");
+            chat
+        }),
+    )
     .await
     .unwrap();
     let VendorEvent::ChatStarted { bearer, .. } = vendor
@@ -194,9 +197,11 @@ async fn the_whole_chain(login: Login) {
     );
 
     // While it streams, the daemon renews the token on its own…
-    let refreshed = vendor
-        .wait_for(|e| matches!(e, VendorEvent::Refreshed { .. }))
-        .await;
+    let refreshed = within(
+        "the daemon's background refresh",
+        vendor.wait_for(|e| matches!(e, VendorEvent::Refreshed { .. })),
+    )
+    .await;
     assert_eq!(
         refreshed,
         VendorEvent::Refreshed {
@@ -205,9 +210,11 @@ async fn the_whole_chain(login: Login) {
             refresh_token: "demo-refresh-2".into(),
         }
     );
-    daemon
-        .wait_for_log("refreshed the OAuth token ahead of expiry")
-        .await;
+    within(
+        "the daemon to log the refresh",
+        daemon.wait_for_log("refreshed the OAuth token ahead of expiry"),
+    )
+    .await;
     assert!(
         !vendor
             .events()

@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use xtask::demo::fake_vendor::{ACCOUNT_ID, FakeVendor, FakeVendorOptions, VendorEvent, answer};
 
-use super::support::{Home, Streaming};
+use super::support::{Home, Streaming, within};
 
 /// Configures provider `work` (ChatGPT subscription at `vendor`) with tokens the vendor issued
 /// by a code exchange, expiring in 100 s: already inside the 2-minute refresh window.
@@ -74,9 +74,11 @@ async fn kill_9_mid_refresh_leaves_readable_files_and_a_daemon_that_restarts_cle
     // A chat through the daemon needs a renewal first; the vendor holds the refresh request
     // until the daemon is dead.
     let chat = Streaming::spawn(home.netclaw(&["chat", "-m", "work/gpt-demo", "hi"]));
-    let started = vendor
-        .wait_for(|e| matches!(e, VendorEvent::RefreshStarted { .. }))
-        .await;
+    let started = within(
+        "the daemon to ask for a refresh",
+        vendor.wait_for(|e| matches!(e, VendorEvent::RefreshStarted { .. })),
+    )
+    .await;
     assert_eq!(
         started,
         VendorEvent::RefreshStarted {

@@ -197,7 +197,11 @@ impl Home {
             lines,
             ended,
         };
-        daemon.wait_for_log("daemon listening").await;
+        within(
+            "the daemon to listen",
+            daemon.wait_for_log("daemon listening"),
+        )
+        .await;
         daemon
     }
 }
@@ -321,4 +325,12 @@ impl Streaming {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
+}
+
+/// `what` must happen within a minute: a bound on a broken behaviour, so a test fails with a
+/// message instead of hanging (the waits themselves are on events, never on time).
+pub(crate) async fn within<T>(what: &str, future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(std::time::Duration::from_secs(60), future)
+        .await
+        .unwrap_or_else(|_| panic!("waited a minute for {what}"))
 }
