@@ -10,8 +10,9 @@ use futures_util::{Stream, StreamExt};
 use netclaw_providers::chat::SseParser;
 
 use crate::api::{
-    ChatEvent, ChatRequest, ErrorEnvelope, Health, ModelsResponse, OAuthRedirectRequest, OAuthStartRequest,
-    OAuthStartResponse, OAuthStatusResponse, ProbeResponse, ProvidersResponse, ReloadResponse,
+    ChatEvent, ChatRequest, ErrorEnvelope, Health, ModelsResponse, OAuthRedirectRequest,
+    OAuthStartRequest, OAuthStartResponse, OAuthStatusResponse, ProbeResponse, ProvidersResponse,
+    ReloadResponse,
 };
 use crate::run_files::{RunFileError, read_daemon_info, read_daemon_token};
 
@@ -116,12 +117,17 @@ impl DaemonClient {
     }
 
     /// `POST /api/provider/oauth/start`: the daemon listens for the browser's redirect.
-    pub async fn oauth_start(&self, provider: &str, name: Option<&str>) -> Result<OAuthStartResponse, ClientError> {
+    pub async fn oauth_start(
+        &self,
+        provider: &str,
+        name: Option<&str>,
+    ) -> Result<OAuthStartResponse, ClientError> {
         let body = OAuthStartRequest {
             provider: provider.to_owned(),
             name: name.map(str::to_owned),
         };
-        self.call(Method::POST, "/api/provider/oauth/start", Some(&body)).await
+        self.call(Method::POST, "/api/provider/oauth/start", Some(&body))
+            .await
     }
 
     /// `GET /api/provider/oauth/status/{state}`.
@@ -132,8 +138,11 @@ impl DaemonClient {
 
     /// `POST /api/provider/oauth/redirect` with the URL the user pasted.
     pub async fn oauth_redirect(&self, url: &str) -> Result<OAuthStatusResponse, ClientError> {
-        let body = OAuthRedirectRequest { url: url.to_owned() };
-        self.call(Method::POST, "/api/provider/oauth/redirect", Some(&body)).await
+        let body = OAuthRedirectRequest {
+            url: url.to_owned(),
+        };
+        self.call(Method::POST, "/api/provider/oauth/redirect", Some(&body))
+            .await
     }
 
     /// `POST /api/chat`: the answer's events as they arrive. Dropping the stream cancels the
@@ -141,7 +150,8 @@ impl DaemonClient {
     pub async fn chat(
         &self,
         request: &ChatRequest,
-    ) -> Result<impl Stream<Item = Result<ChatEvent, ClientError>> + Send + 'static, ClientError> {
+    ) -> Result<impl Stream<Item = Result<ChatEvent, ClientError>> + Send + 'static, ClientError>
+    {
         let response = self
             .send(self.request(Method::POST, "/api/chat").json(request))
             .await?;
@@ -150,9 +160,12 @@ impl DaemonClient {
             let mut events = Vec::new();
             match chunk {
                 Ok(bytes) => parser.feed(&bytes, |event| {
-                    let data: serde_json::Value = serde_json::from_str(event.data).unwrap_or_default();
-                    let decoded = serde_json::from_value(serde_json::json!({"event": event.event, "data": data}))
-                        .map_err(|e| ClientError::Decode(format!("chat event `{}`: {e}", event.event)));
+                    let data: serde_json::Value =
+                        serde_json::from_str(event.data).unwrap_or_default();
+                    let decoded = serde_json::from_value(
+                        serde_json::json!({"event": event.event, "data": data}),
+                    )
+                    .map_err(|e| ClientError::Decode(format!("chat event `{}`: {e}", event.event)));
                     events.push(decoded);
                 }),
                 Err(e) => events.push(Err(ClientError::Decode(e.without_url().to_string()))),

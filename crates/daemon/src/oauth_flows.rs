@@ -9,8 +9,8 @@ use netclaw_config::{
     CredentialWrite, OAuthTokens, ProviderEntry, ProviderWrite, validate_provider_name,
 };
 use netclaw_oauth::{
-    CallbackCanceller, CallbackListener, CompletedFlow, DEFAULT_CALLBACK_TIMEOUT, FlowRegistry, FlowStatus,
-    OAuthClient, OAuthClientConfig, OAuthError, StartedFlow,
+    CallbackCanceller, CallbackListener, CompletedFlow, DEFAULT_CALLBACK_TIMEOUT, FlowRegistry,
+    FlowStatus, OAuthClient, OAuthClientConfig, OAuthError, StartedFlow,
 };
 use netclaw_providers::descriptor::{AuthMethod, OAuthFlavour, OAuthOverrides, ProviderDescriptor};
 use secrecy::SecretString;
@@ -54,16 +54,27 @@ fn url(what: &str, value: &str) -> Result<Url, ApiError> {
 }
 
 /// The OAuth client settings of a provider type with the entry's `OAuth` overrides.
-fn client_config(descriptor: &ProviderDescriptor, entry: &ProviderEntry) -> Result<OAuthClientConfig, ApiError> {
-    let overrides = entry.oauth.as_ref().map_or_else(OAuthOverrides::default, |o| OAuthOverrides {
-        issuer: o.issuer.clone(),
-        client_id: o.client_id.clone(),
-        redirect_uri: o.redirect_uri.clone(),
-        scope: o.scope.clone(),
-    });
+fn client_config(
+    descriptor: &ProviderDescriptor,
+    entry: &ProviderEntry,
+) -> Result<OAuthClientConfig, ApiError> {
+    let overrides = entry
+        .oauth
+        .as_ref()
+        .map_or_else(OAuthOverrides::default, |o| OAuthOverrides {
+            issuer: o.issuer.clone(),
+            client_id: o.client_id.clone(),
+            redirect_uri: o.redirect_uri.clone(),
+            scope: o.scope.clone(),
+        });
     let resolved = descriptor.oauth_client(&overrides).ok_or_else(|| {
-        bad_request(format!("provider type `{}` does not support browser OAuth", descriptor.type_key))
-            .with_hint("set `OAuth.Issuer` for an `openai-compatible` provider, or log in with an API key")
+        bad_request(format!(
+            "provider type `{}` does not support browser OAuth",
+            descriptor.type_key
+        ))
+        .with_hint(
+            "set `OAuth.Issuer` for an `openai-compatible` provider, or log in with an API key",
+        )
     })?;
     let issuer = url("OAuth issuer", &resolved.issuer)?;
     let mut config = match resolved.flavour {
@@ -94,7 +105,12 @@ fn client_config(descriptor: &ProviderDescriptor, entry: &ProviderEntry) -> Resu
 
 impl Flows {
     /// Starts a browser login for `provider` (a type key or a configured name) stored as `name`.
-    pub(crate) async fn start(&self, state: &AppState, provider: &str, name: Option<&str>) -> Result<StartedFlow, ApiError> {
+    pub(crate) async fn start(
+        &self,
+        state: &AppState,
+        provider: &str,
+        name: Option<&str>,
+    ) -> Result<StartedFlow, ApiError> {
         let runtime = state.runtime();
         let (name, mut entry) = match (runtime.provider(provider), name) {
             (Some((key, entry)), None) => (key, entry.clone()),
@@ -105,8 +121,12 @@ impl Flows {
                     (Some((_, e)), _) => e.provider_type.clone(),
                     (None, Some(d)) => d.type_key.to_owned(),
                     (None, None) => {
-                        return Err(ApiError::not_found(format!("unknown provider type `{provider}`"))
-                            .with_hint("use a type such as `openai`, or the name of a configured provider"));
+                        return Err(ApiError::not_found(format!(
+                            "unknown provider type `{provider}`"
+                        ))
+                        .with_hint(
+                            "use a type such as `openai`, or the name of a configured provider",
+                        ));
                     }
                 };
                 let entry = existing
@@ -120,27 +140,51 @@ impl Flows {
         let descriptor = state
             .registry()
             .try_get(&entry.provider_type)
-            .ok_or_else(|| bad_request(format!("unknown provider type `{}`", entry.provider_type)))?;
+            .ok_or_else(|| {
+                bad_request(format!("unknown provider type `{}`", entry.provider_type))
+            })?;
         if !descriptor.supports(AuthMethod::OAuthPkce) && !descriptor.oauth_needs_issuer {
-            return Err(bad_request(format!("provider type `{}` does not support browser OAuth", descriptor.type_key)));
+            return Err(bad_request(format!(
+                "provider type `{}` does not support browser OAuth",
+                descriptor.type_key
+            )));
         }
         entry.auth_method = AuthMethod::OAuthPkce;
         let config = client_config(descriptor, &entry)?;
-        let ports = state.callback_ports().map_or_else(|| config.callback_ports(), <[u16]>::to_vec);
+        let ports = state
+            .callback_ports()
+            .map_or_else(|| config.callback_ports(), <[u16]>::to_vec);
         let configured_redirect = config.redirect_uri.clone();
         let client = OAuthClient::discover(state.http().clone(), config)
             .await
-            .map_err(|e| ApiError::new(axum::http::StatusCode::BAD_GATEWAY, "oauth_discovery", e.to_string()))?;
+            .map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::BAD_GATEWAY,
+                    "oauth_discovery",
+                    e.to_string(),
+                )
+            })?;
         let listener = CallbackListener::bind(&ports, configured_redirect.path())
             .await
             .map_err(|e| {
-                ApiError::new(axum::http::StatusCode::CONFLICT, "callback_port_busy", e.to_string())
-                    .with_hint(format!("log in with the device code instead: `netclaw provider login {name} --device`"))
+                ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    "callback_port_busy",
+                    e.to_string(),
+                )
+                .with_hint(format!(
+                    "log in with the device code instead: `netclaw provider login {name} --device`"
+                ))
             })?;
         let redirect = listener.redirect_uri(&configured_redirect);
         let started = self
             .registry
-            .start(client, &redirect, FlowTag { name, entry }, state.clock().now())
+            .start(
+                client,
+                &redirect,
+                FlowTag { name, entry },
+                state.clock().now(),
+            )
             .map_err(|e| bad_request(e.to_string()))?;
         lock(&self.cancellers).insert(started.state.clone(), listener.canceller());
         let flow_state = started.state.clone();
@@ -151,7 +195,12 @@ impl Flows {
             let served = listener.serve(&flow_state, DEFAULT_CALLBACK_TIMEOUT, |code| {
                 let state = task_state.clone();
                 let flow_state = flow_state.clone();
-                async move { state.flows().complete_code(&state, &flow_state, &code).await }
+                async move {
+                    state
+                        .flows()
+                        .complete_code(&state, &flow_state, &code)
+                        .await
+                }
             });
             let result = tokio::select! {
                 r = served => r,
@@ -163,8 +212,11 @@ impl Flows {
                 Ok(()) | Err(OAuthError::Cancelled) => {}
                 Err(error) => {
                     tracing::warn!(%error, "browser login ended without tokens");
-                    flows.registry.fail(&flow_state, &error, task_state.clock().now());
-                    lock(&flows.outcomes).insert(flow_state.clone(), Outcome::Failed(error.to_string()));
+                    flows
+                        .registry
+                        .fail(&flow_state, &error, task_state.clock().now());
+                    lock(&flows.outcomes)
+                        .insert(flow_state.clone(), Outcome::Failed(error.to_string()));
                 }
             }
         });
@@ -172,13 +224,25 @@ impl Flows {
     }
 
     /// Exchanges `code` for flow `state_id` and stores the tokens.
-    async fn complete_code(&self, state: &AppState, state_id: &str, code: &SecretString) -> Result<(), OAuthError> {
-        let completed = self.registry.complete_with_code(state_id, code, state.clock().now()).await?;
+    async fn complete_code(
+        &self,
+        state: &AppState,
+        state_id: &str,
+        code: &SecretString,
+    ) -> Result<(), OAuthError> {
+        let completed = self
+            .registry
+            .complete_with_code(state_id, code, state.clock().now())
+            .await?;
         self.store(state, completed).await
     }
 
     /// Completes a flow from the redirect URL the user pasted.
-    pub(crate) async fn complete_redirect(&self, state: &AppState, pasted: &str) -> Result<OAuthStatusResponse, ApiError> {
+    pub(crate) async fn complete_redirect(
+        &self,
+        state: &AppState,
+        pasted: &str,
+    ) -> Result<OAuthStatusResponse, ApiError> {
         let completed = self
             .registry
             .complete_with_redirect(pasted, state.clock().now())
@@ -201,8 +265,16 @@ impl Flows {
     }
 
     /// Persists the tokens (secrets file; expiry in netclaw.json), reloads and probes.
-    async fn store(&self, state: &AppState, completed: CompletedFlow<FlowTag>) -> Result<(), OAuthError> {
-        let CompletedFlow { state: state_id, tag, tokens } = completed;
+    async fn store(
+        &self,
+        state: &AppState,
+        completed: CompletedFlow<FlowTag>,
+    ) -> Result<(), OAuthError> {
+        let CompletedFlow {
+            state: state_id,
+            tag,
+            tokens,
+        } = completed;
         let account_id = tokens.resolved_account_id();
         let write = ProviderWrite {
             entry: tag.entry,
@@ -222,7 +294,10 @@ impl Flows {
             .and_then(|r| r.map_err(|e| e.to_string()));
         if let Err(error) = written {
             tracing::error!(provider = %tag.name, %error, "could not store the login");
-            lock(&self.outcomes).insert(state_id, Outcome::Failed(format!("could not store the tokens: {error}")));
+            lock(&self.outcomes).insert(
+                state_id,
+                Outcome::Failed(format!("could not store the tokens: {error}")),
+            );
             return Err(OAuthError::Config {
                 message: format!("could not store the tokens: {error}"),
             });
@@ -237,18 +312,27 @@ impl Flows {
     }
 
     /// The status of flow `state_id`; `pending` until the tokens are on disk.
-    pub(crate) fn status(&self, state: &AppState, state_id: &str) -> Result<OAuthStatusResponse, ApiError> {
-        let status = self.registry.status(state_id, state.clock().now()).ok_or_else(|| {
-            ApiError::not_found(format!("no login with state `{state_id}` is in progress"))
-                .with_hint("logins are forgotten 10 minutes after they end; start it again")
-        })?;
+    pub(crate) fn status(
+        &self,
+        state: &AppState,
+        state_id: &str,
+    ) -> Result<OAuthStatusResponse, ApiError> {
+        let status = self
+            .registry
+            .status(state_id, state.clock().now())
+            .ok_or_else(|| {
+                ApiError::not_found(format!("no login with state `{state_id}` is in progress"))
+                    .with_hint("logins are forgotten 10 minutes after they end; start it again")
+            })?;
         let outcome = lock(&self.outcomes).get(state_id).cloned();
         Ok(match (status, outcome) {
-            (_, Some(Outcome::Failed(error))) | (FlowStatus::Failed { error }, _) => OAuthStatusResponse {
-                status: OAuthFlowStatus::Failed,
-                error: Some(error),
-                expires_at: None,
-            },
+            (_, Some(Outcome::Failed(error))) | (FlowStatus::Failed { error }, _) => {
+                OAuthStatusResponse {
+                    status: OAuthFlowStatus::Failed,
+                    error: Some(error),
+                    expires_at: None,
+                }
+            }
             (FlowStatus::Completed { expires_at }, Some(Outcome::Stored)) => OAuthStatusResponse {
                 status: OAuthFlowStatus::Completed,
                 error: None,

@@ -18,6 +18,8 @@ use netclaw_providers::descriptor::{
 pub(crate) struct Runtime {
     config: Config,
     pub(crate) loaded_at: jiff::Timestamp,
+    /// The files' stamps taken just before they were read.
+    pub(crate) stamps: crate::watch::Stamps,
     clients: Mutex<HashMap<String, Arc<dyn ChatClient>>>,
 }
 
@@ -53,6 +55,7 @@ impl Runtime {
         env: &EnvSnapshot,
         now: jiff::Timestamp,
     ) -> Result<Self, String> {
+        let stamps = crate::watch::stamps(store.paths());
         let config = store.load(env).map_err(|e| match e.hint() {
             Some(hint) => format!("{e} (hint: {hint})"),
             None => e.to_string(),
@@ -63,6 +66,7 @@ impl Runtime {
         Ok(Self {
             config,
             loaded_at: now,
+            stamps,
             clients: Mutex::new(HashMap::new()),
         })
     }
@@ -76,6 +80,7 @@ impl Runtime {
                 warnings: Vec::new(),
             },
             loaded_at: now,
+            stamps: [None, None],
             clients: Mutex::new(HashMap::new()),
         }
     }

@@ -27,8 +27,10 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// Both watched files' stamps.
-pub(crate) fn stamps(state: &AppState) -> [Option<(u64, u64, i128)>; 2] {
-    let paths = state.paths();
+pub(crate) type Stamps = [Option<(u64, u64, i128)>; 2];
+
+/// The stamps of `netclaw.json` and the secrets file now.
+pub(crate) fn stamps(paths: &netclaw_config::Paths) -> Stamps {
     [paths.config_file(), paths.secrets_file()]
         .map(|p| stamp(&p).map(|s| (s.inode, s.size, s.mtime_ns)))
 }
@@ -39,14 +41,16 @@ pub(crate) fn spawn_watcher(state: AppState, interval: Duration) -> JoinHandle<(
         let shutdown = state.shutdown_token().clone();
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut applied = stamps(&state);
-        let mut pending: Option<[Option<(u64, u64, i128)>; 2]> = None;
+        // Compare with what the loaded configuration was read from, so an edit made between
+        // the load and this task's first poll is not missed.
+        let mut applied = state.runtime().stamps;
+        let mut pending: Option<Stamps> = None;
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 _ = ticker.tick() => {}
             }
-            let now = stamps(&state);
+            let now = stamps(state.paths());
             if now == applied {
                 pending = None;
                 continue;

@@ -59,11 +59,13 @@ pub(crate) fn pick(
         return Ok((key, model));
     }
     if let Some(model) = model {
-        if let Some((prefix, rest)) = model.split_once('/')
-            && let Some((key, _)) = runtime.provider(prefix)
-            && !rest.is_empty()
-        {
-            return Ok((key, rest.to_owned()));
+        if let Some((prefix, rest)) = model.split_once('/') {
+            return match runtime.provider(prefix) {
+                Some((key, _)) if !rest.is_empty() => Ok((key, rest.to_owned())),
+                _ => Err(ResolveError::NoModel(format!(
+                    "model `{model}`: no provider named `{prefix}` is configured (`GET /v1/models` lists the models)"
+                ))),
+            };
         }
         if let Some(main) = main {
             let id = if model == "default" {

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::api::{OAuthRedirectRequest, OAuthStartRequest, OAuthStartResponse, OAuthStatusResponse};
+use crate::api::{
+    OAuthRedirectRequest, OAuthStartRequest, OAuthStartResponse, OAuthStatusResponse,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,7 +24,10 @@ pub(crate) async fn start(
     }))
 }
 
-pub(crate) async fn status(State(state): State<AppState>, Path(flow): Path<String>) -> Result<Json<OAuthStatusResponse>, ApiError> {
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    Path(flow): Path<String>,
+) -> Result<Json<OAuthStatusResponse>, ApiError> {
     state.flows().status(&state, &flow).map(Json)
 }
 
@@ -30,5 +35,9 @@ pub(crate) async fn redirect(
     State(state): State<AppState>,
     Json(request): Json<OAuthRedirectRequest>,
 ) -> Result<Json<OAuthStatusResponse>, ApiError> {
-    state.flows().complete_redirect(&state, &request.url).await.map(Json)
+    state
+        .flows()
+        .complete_redirect(&state, &request.url)
+        .await
+        .map(Json)
 }

@@ -1,7 +1,9 @@
 //! netclaw-daemon integration tests: the router without a socket, and real daemons on loopback.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod gateway;
 mod lifecycle;
 mod logs;
+mod providers;
 mod security;
 mod support;

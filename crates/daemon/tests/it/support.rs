@@ -83,3 +83,114 @@ pub(crate) async fn oneshot(state: &AppState, req: Request<Body>) -> (http::Stat
 pub(crate) fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
+
+/// A config store for the home (same identity rules as the daemon).
+impl Home {
+    pub(crate) fn store(&self) -> netclaw_config::ConfigStore {
+        netclaw_config::ConfigStore::new(self.paths.clone(), &self.env())
+    }
+
+    /// Configures provider `name` of `type_key` at `endpoint` with an API key.
+    pub(crate) fn add_key_provider(&self, name: &str, type_key: &str, endpoint: &str, key: &str) {
+        let mut entry = netclaw_config::ProviderEntry::new(type_key);
+        entry.auth_method = netclaw_config::AuthMethod::ApiKey;
+        entry.endpoint = Some(endpoint.to_owned());
+        self.store()
+            .write_provider(
+                name,
+                netclaw_config::ProviderWrite {
+                    entry,
+                    credentials: netclaw_config::CredentialWrite::ApiKey(SecretString::from(key)),
+                },
+            )
+            .unwrap();
+    }
+
+    /// Configures an `openai` provider logged in through the ChatGPT subscription (Codex).
+    pub(crate) fn add_codex_provider(
+        &self,
+        name: &str,
+        endpoint: &str,
+        issuer: &str,
+        access: &str,
+        refresh: &str,
+        expires_at: jiff::Timestamp,
+    ) {
+        let mut entry = netclaw_config::ProviderEntry::new("openai");
+        entry.auth_method = netclaw_config::AuthMethod::OAuthPkce;
+        entry.endpoint = Some(endpoint.to_owned());
+        entry.oauth = Some(netclaw_config::OAuthOverrides {
+            issuer: Some(issuer.to_owned()),
+            ..Default::default()
+        });
+        self.store()
+            .write_provider(
+                name,
+                netclaw_config::ProviderWrite {
+                    entry,
+                    credentials: netclaw_config::CredentialWrite::OAuth(
+                        netclaw_config::OAuthTokens {
+                            access_token: SecretString::from(access),
+                            refresh_token: Some(SecretString::from(refresh)),
+                            id_token: None,
+                            account_id: Some(SecretString::from("acct-123")),
+                            expires_at: Some(expires_at),
+                        },
+                    ),
+                },
+            )
+            .unwrap();
+    }
+
+    /// Sets the main model.
+    pub(crate) fn set_main(&self, provider: &str, model: &str) {
+        self.store()
+            .set_model_role(
+                netclaw_config::ModelRole::Main,
+                Some(netclaw_config::ModelRef {
+                    provider: provider.to_owned(),
+                    model_id: model.to_owned(),
+                    context_window: None,
+                    provenance: None,
+                    input_modalities: None,
+                    output_modalities: None,
+                    extra: serde_json::Map::new(),
+                }),
+            )
+            .unwrap();
+    }
+
+    /// A daemon on a free port with no file watcher and no background refresh (tests that
+    /// need them turn them on).
+    pub(crate) async fn spawn_quiet(&self) -> RunningDaemon {
+        netclaw_daemon::spawn(
+            self.paths.clone(),
+            self.env(),
+            DaemonOptions {
+                port: Some(0),
+                watch_interval: None,
+                refresh: None,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+}
+
+/// A fixture stream under `tests/fixtures`.
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A wiremock SSE response.
+pub(crate) fn sse(body: Vec<u8>) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200)
+        .insert_header("content-type", "text/event-stream")
+        .set_body_raw(body, "text/event-stream")
+}
