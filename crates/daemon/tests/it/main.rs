@@ -4,6 +4,8 @@
 mod gateway;
 mod lifecycle;
 mod logs;
+mod oauth;
 mod providers;
+mod refresh;
 mod security;
 mod support;
