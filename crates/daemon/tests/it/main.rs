@@ -1,11 +1,13 @@
 //! netclaw-daemon integration tests: the router without a socket, and real daemons on loopback.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod chat;
 mod gateway;
 mod lifecycle;
 mod logs;
 mod oauth;
 mod providers;
 mod refresh;
+mod sdk;
 mod security;
 mod support;
