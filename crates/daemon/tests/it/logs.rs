@@ -97,3 +97,52 @@ async fn requests_are_logged_with_ids_and_without_secrets() {
         );
     }
 }
+
+#[tokio::test]
+async fn provider_keys_never_reach_the_log_even_when_a_server_echoes_them() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const KEY: &str = "sk-LOGTEST-SECRET-424242";
+    let server = MockServer::start().await;
+    let echo = ResponseTemplate::new(401)
+        .set_body_json(serde_json::json!({"error": {"message": format!("Incorrect API key provided: {KEY}"), "code": "invalid_api_key"}}));
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(echo.clone())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(echo)
+        .mount(&server)
+        .await;
+
+    let logs = CapturedLogs::default();
+    let _guard = logs.install();
+    let home = Home::new();
+    home.add_key_provider("work", "openai", &format!("{}/v1", server.uri()), KEY);
+    let daemon = home.spawn_quiet().await;
+    let client = daemon.client();
+    client.probe("work").await.unwrap();
+    client.providers().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", daemon.base_url()))
+        .bearer_auth(daemon.token().expose_secret())
+        .json(&serde_json::json!({"model": "work/gpt-5", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body = response.text().await.unwrap();
+    daemon.shutdown().await.unwrap();
+    let text = logs.text();
+    assert!(text.contains("upstream chat failed"), "{text}");
+    assert!(
+        !text.contains(KEY),
+        "the API key leaked into the log:\n{text}"
+    );
+    assert!(
+        !body.contains(KEY),
+        "the API key leaked into the response: {body}"
+    );
+}
