@@ -39,6 +39,16 @@ pub enum CredentialError {
         /// Provider name.
         provider: String,
     },
+    /// The stored credentials could not be read (a damaged secrets file, a wrong age identity).
+    #[error("could not read the stored credentials of provider `{provider}`: {reason}")]
+    StoreUnreadable {
+        /// Provider name.
+        provider: String,
+        /// What went wrong, naming the file, never containing a secret.
+        reason: String,
+        /// What the user can do about it, when the store knows.
+        hint: Option<String>,
+    },
     /// Refreshing or persisting failed for another reason (network, store).
     #[error("could not refresh the credential of provider `{provider}`: {reason}")]
     RefreshFailed {

@@ -316,6 +316,10 @@ impl ChatError {
     pub fn hint(&self) -> Option<String> {
         let provider = self.provider();
         match self {
+            Self::Credential {
+                source: CredentialError::StoreUnreadable { hint, .. },
+                ..
+            } => hint.clone(),
             Self::Unauthorized { .. } | Self::Credential { .. } | Self::MissingAccountId { .. } => {
                 Some(provider.login_hint())
             }

@@ -38,9 +38,10 @@ impl From<ConfigError> for Failure {
 fn into_credential(provider: &str, failure: Failure) -> CredentialError {
     match failure {
         Failure::Credential(e) => e,
-        Failure::Config(e) => CredentialError::RefreshFailed {
+        Failure::Config(e) => CredentialError::StoreUnreadable {
             provider: provider.to_owned(),
             reason: e.to_string(),
+            hint: e.hint(),
         },
     }
 }
