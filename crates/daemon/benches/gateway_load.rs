@@ -2,8 +2,8 @@
 //! straight to a fast loopback fake upstream. Prints requests/s, added p50/p99 latency, time to
 //! first byte, and the daemon's RSS at idle and after load.
 //!
-//! Run: `cargo bench -p netclaw-daemon --bench gateway_load` (`GATEWAY_LOAD_SECS` sets the
-//! seconds per run, default 3).
+//! Run: `cargo bench -p netclaw-daemon --bench gateway_load` (`-- --secs N` sets the seconds
+//! per run, default 5).
 #![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
@@ -223,7 +223,7 @@ fn main() {
         .skip_while(|a| a != "--secs")
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3u64);
+        .unwrap_or(5u64);
     // The load generator gets its own runtime; the fake upstream runs on it too, like a fast
     // local model server would on the same machine.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -235,6 +235,7 @@ fn main() {
         let upstream = start_upstream().await;
         let daemon = start_daemon(upstream);
         let pid = daemon.child.id();
+        let at_start = rss_kib(pid);
         // One warm-up request each way.
         let _ = run(&format!("http://{upstream}/v1/chat/completions"), None, "m", 1, Duration::from_millis(200)).await;
         let _ = run(&format!("{}/v1/chat/completions", daemon.base), Some(&daemon.token), "fake/m", 1, Duration::from_millis(200)).await;
@@ -255,6 +256,11 @@ fn main() {
             );
         }
         let loaded = rss_kib(pid);
-        println!("daemon RSS: idle {:.1} MB, after load {:.1} MB", idle as f64 / 1024.0, loaded as f64 / 1024.0);
+        println!(
+            "daemon RSS: at start {:.1} MB, idle after warm-up {:.1} MB, after load {:.1} MB",
+            at_start as f64 / 1024.0,
+            idle as f64 / 1024.0,
+            loaded as f64 / 1024.0
+        );
     });
 }

@@ -43,8 +43,11 @@ fn main() -> ExitCode {
 fn run(args: args::Args, env: EnvSnapshot) -> anyhow::Result<()> {
     let paths = Paths::resolve(args.home.as_deref(), &env)?;
     logging::init(&paths, &env, args.foreground)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread serves everything (file and crypto work goes to the blocking pool): on a
+    // small machine that leaves the other cores to the clients and local models, and keeps
+    // the daemon's memory small.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(4)
         .thread_stack_size(512 * 1024)
         .enable_all()
         .build()

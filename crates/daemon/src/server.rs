@@ -1,6 +1,8 @@
 //! Starting and stopping the daemon: lock, bind, run files, serve, graceful shutdown.
 
 use std::future::IntoFuture;
+
+use axum::serve::ListenerExt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -257,6 +259,12 @@ async fn serve(
     deadline: Duration,
 ) -> std::io::Result<()> {
     let shutdown = state.shutdown_token().clone();
+    // Streams are many small writes: without TCP_NODELAY each waits for the peer's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let server = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .into_future();
