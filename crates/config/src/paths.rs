@@ -94,6 +94,11 @@ impl Paths {
     pub fn state_dir(&self) -> PathBuf {
         self.home.join("state")
     }
+    /// `state/cooldowns.json`: providers skipped for now (rate limits, usage limits, logins
+    /// that need renewing), so a restarted daemon keeps skipping them.
+    pub fn cooldowns_file(&self) -> PathBuf {
+        self.state_dir().join("cooldowns.json")
+    }
     /// `cache/`: data that can be thrown away (last model discovery per provider).
     pub fn cache_dir(&self) -> PathBuf {
         self.home.join("cache")
