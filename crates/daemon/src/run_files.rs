@@ -2,8 +2,7 @@
 //! `run/daemon.token`, written atomically with mode 0600.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use netclaw_config::Paths;
@@ -128,35 +127,12 @@ pub(crate) fn remove_info(paths: &Paths) {
     }
 }
 
-/// Creates `dir` (mode 0700) when missing.
+/// Creates `dir` (mode 0700) when missing, through netclaw-config's one directory maker.
 pub(crate) fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    netclaw_config::fs::create_private_dir(dir).map_err(std::io::Error::other)
 }
 
-/// Atomic write: temp file (0600) in the same directory, fsync, rename.
+/// Atomic 0600 write through netclaw-config's one write path (temp file, fsync, rename).
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(true)
-            .write(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    netclaw_config::fs::write_atomic(path, bytes).map_err(std::io::Error::other)
 }
