@@ -6,3 +6,4 @@ pub mod credentials;
 pub mod descriptor;
 pub mod models;
 pub mod probe;
+pub mod resilience;

@@ -1,0 +1,483 @@
+//! Sending a request to the first candidate that answers, remembering who failed and why.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use netclaw_oauth::Clock;
+
+use crate::chat::{ChatClient, ChatError, ChatRequest, ChatStream, StreamEvent};
+
+use super::FALLBACK_ON_EXPLICIT_HINT;
+use super::book::{Availability, Cooldown, CooldownBook, CooldownReason};
+use super::chain::{Candidate, Plan};
+use super::failure::FailureKind;
+
+/// A candidate that was tried and failed before any output.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// Who was tried.
+    pub candidate: Candidate,
+    /// How it failed.
+    pub kind: FailureKind,
+    /// What it said (safe to show).
+    pub message: String,
+}
+
+/// A candidate that was not tried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// Who was skipped.
+    pub candidate: Candidate,
+    /// Its cooldown, or `None` when it could not be used at all (see `why`).
+    pub cooldown: Option<Cooldown>,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// A request that found a model: where it went and its events from the first output on.
+#[derive(Debug)]
+pub struct Served {
+    /// The model asked for.
+    pub requested: Candidate,
+    /// The model that answers.
+    pub candidate: Candidate,
+    /// The first output event (`None` when the stream ended without any).
+    pub first: Option<StreamEvent>,
+    /// The rest of the events.
+    pub stream: ChatStream,
+    /// Candidates tried before, in order.
+    pub attempts: Vec<Attempt>,
+    /// Candidates passed over.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Served {
+    /// Whether another model than the one asked for answers.
+    pub fn fell_back(&self) -> bool {
+        !self.candidate.same_as(&self.requested)
+    }
+
+    /// Why the model asked for did not answer (`rate_limited`, `usage_threshold`, …).
+    pub fn fallback_reason(&self) -> Option<String> {
+        if !self.fell_back() {
+            return None;
+        }
+        let first = &self.requested;
+        if let Some(a) = self.attempts.iter().find(|a| a.candidate.same_as(first)) {
+            return Some(a.kind.as_str().to_owned());
+        }
+        self.skipped
+            .iter()
+            .find(|s| s.candidate.same_as(first))
+            .map(|s| {
+                s.cooldown
+                    .as_ref()
+                    .map_or("unusable", |c| c.reason.as_str())
+                    .to_owned()
+            })
+    }
+
+    /// All events, the first output included (for callers that collect).
+    pub fn into_stream(self) -> ChatStream {
+        let first = futures_util::stream::iter(self.first.map(Ok));
+        ChatStream::new(first.chain(self.stream))
+    }
+}
+
+/// Why no model answered.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// The last attempt failed with `error` (another model could not help, or none was left).
+    Failed {
+        /// The failure to report (its status and code apply).
+        error: ChatError,
+        /// Every attempt, the failing one included.
+        attempts: Vec<Attempt>,
+        /// Candidates passed over.
+        skipped: Vec<Skipped>,
+        /// Falling back was not allowed because the request named its model.
+        fallback_withheld: bool,
+    },
+    /// Every candidate is cooling down or unusable.
+    NoneAvailable {
+        /// Why each was passed over.
+        skipped: Vec<Skipped>,
+        /// Falling back was not allowed because the request named its model.
+        fallback_withheld: bool,
+    },
+}
+
+impl Refusal {
+    /// The chat error, when a request was sent.
+    pub fn error(&self) -> Option<&ChatError> {
+        match self {
+            Self::Failed { error, .. } => Some(error),
+            Self::NoneAvailable { .. } => None,
+        }
+    }
+
+    /// What to tell the user.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Failed {
+                error, attempts, ..
+            } => {
+                let earlier: Vec<String> = attempts
+                    .iter()
+                    .take(attempts.len().saturating_sub(1))
+                    .map(|a| format!("`{}` ({})", a.candidate.public_name(), a.kind.as_str()))
+                    .collect();
+                if earlier.is_empty() {
+                    error.summary()
+                } else {
+                    format!("{}; tried before: {}", error.summary(), earlier.join(", "))
+                }
+            }
+            Self::NoneAvailable { skipped, .. } => {
+                let parts: Vec<String> = skipped.iter().map(describe_skip).collect();
+                match parts.as_slice() {
+                    [one] => format!("no model can answer now: {one}"),
+                    _ => format!("no model can answer now: {}", parts.join("; ")),
+                }
+            }
+        }
+    }
+
+    /// The command or setting that helps.
+    pub fn hint(&self) -> Option<String> {
+        let (base, withheld) = match self {
+            Self::Failed {
+                error,
+                fallback_withheld,
+                ..
+            } => {
+                let cured_elsewhere = FailureKind::of(error).falls_back();
+                (error.hint(), *fallback_withheld && cured_elsewhere)
+            }
+            Self::NoneAvailable {
+                skipped,
+                fallback_withheld,
+            } => {
+                let login = skipped.iter().find(|s| {
+                    s.cooldown
+                        .as_ref()
+                        .is_some_and(|c| c.reason == CooldownReason::ReauthRequired)
+                });
+                let base = match login {
+                    Some(s) => format!("run `netclaw provider login {}`", s.candidate.provider),
+                    None => "`netclaw provider list` shows the cooldowns".to_owned(),
+                };
+                (Some(base), *fallback_withheld)
+            }
+        };
+        match (base, withheld) {
+            (Some(base), true) => Some(format!("{base}; {FALLBACK_ON_EXPLICIT_HINT}")),
+            (None, true) => Some(FALLBACK_ON_EXPLICIT_HINT.to_owned()),
+            (base, false) => base,
+        }
+    }
+
+    /// The soonest time a skipped candidate comes back, for `Retry-After`.
+    pub fn retry_at(&self) -> Option<Timestamp> {
+        let skipped = match self {
+            Self::Failed { skipped, .. } | Self::NoneAvailable { skipped, .. } => skipped,
+        };
+        skipped
+            .iter()
+            .filter_map(|s| s.cooldown.as_ref()?.until)
+            .min()
+    }
+
+    /// Whether every candidate waits for a new login.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, Self::NoneAvailable { skipped, .. } if !skipped.is_empty() && skipped.iter().all(|s| s.cooldown.as_ref().is_some_and(|c| c.reason == CooldownReason::ReauthRequired)))
+    }
+}
+
+fn describe_skip(skipped: &Skipped) -> String {
+    let name = skipped.candidate.public_name();
+    match &skipped.cooldown {
+        Some(c) if c.reason == CooldownReason::ReauthRequired => {
+            format!("`{name}` waits for a new login")
+        }
+        Some(c) => match c.until {
+            Some(until) => format!(
+                "`{name}` is cooling down until {} ({})",
+                until.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                c.reason.describe()
+            ),
+            None => format!("`{name}` is cooling down ({})", c.reason.describe()),
+        },
+        None => format!("`{name}` {}", skipped.why),
+    }
+}
+
+/// The cooldown book shared by every request of a process, persisted on each change.
+#[derive(Debug)]
+pub struct Resilience {
+    book: Mutex<CooldownBook>,
+    file: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Resilience {
+    /// A book kept in `file` (read now, written on each change), timed by `clock`.
+    pub fn persistent(file: PathBuf, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            book: Mutex::new(CooldownBook::load(&file)),
+            file: Some(file),
+            clock,
+        }
+    }
+
+    /// A book that lives in memory only.
+    pub fn in_memory(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            book: Mutex::new(CooldownBook::default()),
+            file: None,
+            clock,
+        }
+    }
+
+    /// The current time of the book's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// A copy of the book.
+    pub fn book(&self) -> CooldownBook {
+        self.lock().clone()
+    }
+
+    /// The cooldown in force for `provider` now, if any.
+    pub fn current(
+        &self,
+        provider: &str,
+        threshold: Option<f64>,
+        login_stamp: Option<Timestamp>,
+    ) -> Option<Cooldown> {
+        self.lock()
+            .current(provider, self.clock.now(), threshold, login_stamp)
+    }
+
+    /// Forgets `provider`'s cooldowns.
+    pub fn clear(&self, provider: &str) {
+        self.change(|book| book.clear(provider));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CooldownBook> {
+        self.book.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Applies `edit`; persists when it reports a change.
+    fn change(&self, edit: impl FnOnce(&mut CooldownBook) -> bool) {
+        let mut book = self.lock();
+        if edit(&mut book)
+            && let Some(file) = &self.file
+            && let Err(error) = book.save(file)
+        {
+            tracing::warn!(%error, "cannot save the cooldowns");
+        }
+    }
+
+    /// Sends `request` to the first usable candidate of `plan` (`open` builds a candidate's
+    /// client, or says why it cannot be used) and returns its events from the first output on.
+    ///
+    /// The next candidate is tried only when an attempt failed before any output with a
+    /// failure another model may cure ([`FailureKind::falls_back`]); a context-length failure
+    /// moves only to candidates with a larger known context window. Candidates in a hard
+    /// cooldown are skipped; soft ones (guessed cooldowns, usage over `switch_at_used_percent`)
+    /// are tried after every ready one.
+    pub async fn first_answer(
+        &self,
+        plan: &Plan,
+        request: ChatRequest,
+        switch_at_used_percent: Option<f64>,
+        open: impl Fn(&Candidate) -> Result<Arc<dyn ChatClient>, String>,
+    ) -> Result<Served, Refusal> {
+        let Some(requested) = plan.requested().cloned() else {
+            return Err(Refusal::NoneAvailable {
+                skipped: Vec::new(),
+                fallback_withheld: false,
+            });
+        };
+        let now = self.clock.now();
+        let mut ready = Vec::new();
+        let mut soft = Vec::new();
+        let mut skipped = Vec::new();
+        {
+            let book = self.lock();
+            for candidate in &plan.candidates {
+                match book.availability(
+                    &candidate.provider,
+                    now,
+                    switch_at_used_percent,
+                    candidate.login_stamp,
+                ) {
+                    Availability::Ready => ready.push(candidate.clone()),
+                    Availability::Soft(cooldown) => soft.push((candidate.clone(), cooldown)),
+                    Availability::Hard(cooldown) => skipped.push(Skipped {
+                        candidate: candidate.clone(),
+                        why: cooldown.reason.describe().to_owned(),
+                        cooldown: Some(cooldown),
+                    }),
+                }
+            }
+        }
+        for (candidate, cooldown) in &soft {
+            tracing::info!(
+                model = %candidate.public_name(),
+                reason = cooldown.reason.as_str(),
+                "trying other models first"
+            );
+        }
+        let order: Vec<(Candidate, Option<Cooldown>)> = ready
+            .into_iter()
+            .map(|c| (c, None))
+            .chain(soft.into_iter().map(|(c, cd)| (c, Some(cd))))
+            .collect();
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let mut last_error: Option<ChatError> = None;
+        let mut window_floor: Option<u64> = None;
+        let mut passed_over: Vec<Skipped> = Vec::new();
+        for (candidate, soft_cooldown) in order {
+            if let Some(floor) = window_floor
+                && candidate.context_window.is_none_or(|w| w <= floor)
+            {
+                passed_over.push(Skipped {
+                    why: "has no larger context window".to_owned(),
+                    candidate,
+                    cooldown: None,
+                });
+                continue;
+            }
+            let client = match open(&candidate) {
+                Ok(client) => client,
+                Err(why) => {
+                    tracing::warn!(model = %candidate.public_name(), %why, "skipping a model that cannot be used");
+                    passed_over.push(Skipped {
+                        candidate,
+                        cooldown: None,
+                        why: format!("cannot be used: {why}"),
+                    });
+                    continue;
+                }
+            };
+            let mut sent = request.clone();
+            sent.model.clone_from(&candidate.model);
+            match self
+                .first_output(&candidate, client.stream(sent), switch_at_used_percent)
+                .await
+            {
+                Ok((first, stream)) => {
+                    if !candidate.same_as(&requested) {
+                        tracing::info!(requested = %requested.public_name(), served_by = %candidate.public_name(), "a fallback model answers");
+                    }
+                    skipped.extend(passed_over);
+                    if let Some(cd) = soft_cooldown {
+                        tracing::debug!(
+                            reason = cd.reason.as_str(),
+                            "a model in a soft cooldown answered"
+                        );
+                    }
+                    return Ok(Served {
+                        requested,
+                        candidate,
+                        first,
+                        stream,
+                        attempts,
+                        skipped,
+                    });
+                }
+                Err(error) => {
+                    let kind = FailureKind::of(&error);
+                    let cooldown = {
+                        let mut started = None;
+                        self.change(|book| {
+                            started = book.record_failure(
+                                &candidate.provider,
+                                &error,
+                                now_of(self),
+                                candidate.login_stamp,
+                            );
+                            started.is_some()
+                        });
+                        started
+                    };
+                    tracing::warn!(
+                        model = %candidate.public_name(),
+                        reason = kind.as_str(),
+                        cooldown_until = ?cooldown.as_ref().and_then(|c| c.until),
+                        error = %error.technical_message(),
+                        "model failed before any output"
+                    );
+                    attempts.push(Attempt {
+                        candidate: candidate.clone(),
+                        kind,
+                        message: error.summary(),
+                    });
+                    let stop = !kind.falls_back()
+                        || (kind == FailureKind::ContextLength
+                            && candidate.context_window.is_none());
+                    if kind == FailureKind::ContextLength {
+                        window_floor = window_floor.max(candidate.context_window);
+                    }
+                    if stop {
+                        skipped.extend(passed_over);
+                        return Err(Refusal::Failed {
+                            error,
+                            attempts,
+                            skipped,
+                            fallback_withheld: plan.fallback_withheld,
+                        });
+                    }
+                    last_error = Some(error);
+                }
+            }
+        }
+        skipped.extend(passed_over);
+        match last_error {
+            Some(error) => Err(Refusal::Failed {
+                error,
+                attempts,
+                skipped,
+                fallback_withheld: plan.fallback_withheld,
+            }),
+            None => Err(Refusal::NoneAvailable {
+                skipped,
+                fallback_withheld: plan.fallback_withheld,
+            }),
+        }
+    }
+
+    /// Reads `events` up to the first output, noting rate-limit snapshots on the way.
+    async fn first_output(
+        &self,
+        candidate: &Candidate,
+        mut events: ChatStream,
+        threshold: Option<f64>,
+    ) -> Result<(Option<StreamEvent>, ChatStream), ChatError> {
+        while let Some(item) = events.next().await {
+            match item? {
+                StreamEvent::RateLimits(snapshot) => {
+                    let now = self.clock.now();
+                    self.change(|book| {
+                        book.record_usage(&candidate.provider, &snapshot, now, threshold)
+                    });
+                }
+                event => {
+                    self.change(|book| book.record_success(&candidate.provider));
+                    return Ok((Some(event), events));
+                }
+            }
+        }
+        self.change(|book| book.record_success(&candidate.provider));
+        Ok((None, events))
+    }
+}
+
+fn now_of(resilience: &Resilience) -> Timestamp {
+    resilience.clock.now()
+}
