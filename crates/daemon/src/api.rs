@@ -98,6 +98,9 @@ pub struct ChatRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event", content = "data")]
 pub enum ChatEvent {
+    /// Which model answers; sent first. `fallback_reason` says why the model asked for did
+    /// not (`rate_limited`, `usage_threshold`, `server_error`, …) when another one answers.
+    ServedBy(ServedBy),
     /// A piece of the answer text.
     Text {
         /// The text.
@@ -126,6 +129,7 @@ impl ChatEvent {
     /// The SSE `event:` name.
     pub fn name(&self) -> &'static str {
         match self {
+            Self::ServedBy(_) => "served_by",
             Self::Text { .. } => "text",
             Self::Reasoning { .. } => "reasoning",
             Self::ToolCall(_) => "tool_call",
@@ -134,6 +138,21 @@ impl ChatEvent {
             Self::Error(_) => "error",
         }
     }
+}
+
+/// The `served_by` event of `POST /api/chat`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServedBy {
+    /// The provider that answers.
+    pub provider: String,
+    /// Its model id.
+    pub model: String,
+    /// `<provider>/<model>` of the model asked for (the main model when none was named).
+    pub requested: String,
+    /// Why the model asked for did not answer, when another one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
 }
 
 /// `GET /api/providers`.
@@ -168,6 +187,14 @@ pub struct ProviderSummary {
     /// What to run when something needs fixing (`netclaw provider login <name>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Chats skip this provider until then (absent when it is not cooling down; `null` with a
+    /// `cooldownReason` of `reauth_required` means until the next login).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_until: Option<jiff::Timestamp>,
+    /// Why chats skip it: `rate_limited`, `usage_limit`, `quota_exceeded`, `reauth_required`
+    /// or `usage_threshold`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_reason: Option<String>,
 }
 
 /// The outcome of a probe, without the model list.

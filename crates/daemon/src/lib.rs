@@ -6,6 +6,7 @@
 pub mod api;
 mod client;
 mod error;
+mod fallback;
 mod gateway;
 mod oauth_flows;
 mod refresh;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use netclaw_config::{Config, ConfigStore, EnvSnapshot, ProviderEntry, Settings};
 use netclaw_providers::chat::{
     AnthropicClient, ChatClient, ChatCompletionsClient, ClientConfig, CodexClient,
-    CompletionsFlavor, OllamaClient, OpenAiResponsesClient,
+    CompletionsFlavor, HttpSettings, OllamaClient, OpenAiResponsesClient,
 };
 use netclaw_providers::credentials::CredentialManager;
 use netclaw_providers::descriptor::{
@@ -21,6 +21,8 @@ pub(crate) struct Runtime {
     /// The files' stamps taken just before they were read.
     pub(crate) stamps: crate::watch::Stamps,
     clients: Mutex<HashMap<String, Arc<dyn ChatClient>>>,
+    /// Timeouts and retries of the chat clients; `None` uses the defaults.
+    http: Option<HttpSettings>,
 }
 
 /// Why a provider cannot be used for chat.
@@ -68,7 +70,14 @@ impl Runtime {
             loaded_at: now,
             stamps,
             clients: Mutex::new(HashMap::new()),
+            http: None,
         })
+    }
+
+    /// Builds chat clients with `http` (timeouts, retries) instead of the defaults.
+    pub(crate) fn with_http(mut self, http: Option<HttpSettings>) -> Self {
+        self.http = http;
+        self
     }
 
     /// No providers (the files could not be read at start).
@@ -82,6 +91,7 @@ impl Runtime {
             loaded_at: now,
             stamps: [None, None],
             clients: Mutex::new(HashMap::new()),
+            http: None,
         }
     }
 
@@ -146,6 +156,9 @@ impl Runtime {
                 type_key: entry.provider_type.clone(),
             })?;
         let mut config = ClientConfig::new(name, endpoint);
+        if let Some(http) = &self.http {
+            config = config.with_http(http.clone());
+        }
         if method != AuthMethod::None {
             config = config.with_bearer(credentials.bearer_source(name));
         }

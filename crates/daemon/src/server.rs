@@ -37,6 +37,8 @@ pub struct DaemonOptions {
     pub watch_interval: Option<Duration>,
     /// Background token refresh; `None` disables it.
     pub refresh: Option<crate::refresh::RefreshOptions>,
+    /// Timeouts and retries of the chat clients; `None` uses the defaults.
+    pub chat_http: Option<netclaw_providers::chat::HttpSettings>,
 }
 
 impl Default for DaemonOptions {
@@ -49,6 +51,7 @@ impl Default for DaemonOptions {
             callback_ports: None,
             watch_interval: Some(Duration::from_millis(500)),
             refresh: Some(crate::refresh::RefreshOptions::default()),
+            chat_http: None,
         }
     }
 }
@@ -216,6 +219,7 @@ pub async fn spawn(
         init.clock = clock;
     }
     init.callback_ports = options.callback_ports.clone();
+    init.chat_http = options.chat_http.clone();
     let state = AppState::new(init);
     if let Some(interval) = options.watch_interval {
         crate::watch::spawn_watcher(state.clone(), interval);

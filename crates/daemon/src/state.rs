@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use netclaw_config::{ConfigStore, EnvSnapshot, Paths};
 use netclaw_oauth::{Clock, SystemClock};
+use netclaw_providers::chat::HttpSettings;
 use netclaw_providers::credentials::{ConfigTokenStore, CredentialManager};
 use netclaw_providers::descriptor::ProviderRegistry;
 use netclaw_providers::probe::ProbeReport;
+use netclaw_providers::resilience::Resilience;
 use secrecy::SecretString;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -34,6 +36,8 @@ pub struct StateInit {
     pub clock: Arc<dyn Clock>,
     /// Ports the OAuth loopback listener tries; `None` uses the provider's (1455, then 1457).
     pub callback_ports: Option<Vec<u16>>,
+    /// Timeouts and retries of the chat clients; `None` uses the defaults (tests shorten them).
+    pub chat_http: Option<HttpSettings>,
 }
 
 impl StateInit {
@@ -47,6 +51,7 @@ impl StateInit {
             extra_host: None,
             clock: Arc::new(SystemClock),
             callback_ports: None,
+            chat_http: None,
         }
     }
 }
@@ -87,6 +92,8 @@ struct Inner {
     probes: Mutex<HashMap<String, ProbeRecord>>,
     flows: Flows,
     callback_ports: Option<Vec<u16>>,
+    chat_http: Option<HttpSettings>,
+    resilience: Resilience,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -115,12 +122,14 @@ impl AppState {
             init.env.clone(),
         ));
         let (runtime, error) = match Runtime::load(&store, &init.env, init.clock.now()) {
-            Ok(runtime) => (runtime, None),
+            Ok(runtime) => (runtime.with_http(init.chat_http.clone()), None),
             Err(error) => {
                 tracing::error!(%error, "cannot load the configuration; starting with none");
                 (Runtime::empty(init.clock.now()), Some(error))
             }
         };
+        let resilience =
+            Resilience::persistent(init.paths.cooldowns_file(), Arc::clone(&init.clock));
         Self {
             inner: Arc::new(Inner {
                 paths: init.paths,
@@ -144,6 +153,8 @@ impl AppState {
                 probes: Mutex::new(HashMap::new()),
                 flows: Flows::default(),
                 callback_ports: init.callback_ports,
+                chat_http: init.chat_http,
+                resilience,
             }),
         }
     }
@@ -197,6 +208,10 @@ impl AppState {
     pub(crate) fn callback_ports(&self) -> Option<&[u16]> {
         self.inner.callback_ports.as_deref()
     }
+    /// Cooldowns and usage marks of the providers, shared by every chat.
+    pub(crate) fn resilience(&self) -> &Resilience {
+        &self.inner.resilience
+    }
 
     /// The configuration in use.
     pub(crate) fn runtime(&self) -> Arc<Runtime> {
@@ -235,6 +250,7 @@ impl AppState {
             .and_then(|r| r);
         let result = match loaded {
             Ok(runtime) => {
+                let runtime = runtime.with_http(self.inner.chat_http.clone());
                 let providers = runtime.provider_names().len();
                 *write(&self.inner.runtime) = Arc::new(runtime);
                 *write(&self.inner.config_error) = None;

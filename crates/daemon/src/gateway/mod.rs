@@ -23,7 +23,7 @@ use netclaw_providers::chat::{ChatError, ChatStream, StopReason, StreamEvent, Us
 use serde_json::json;
 
 pub(crate) use error::GatewayError;
-pub(crate) use resolve::ResolveError;
+pub(crate) use resolve::{ResolveError, pick};
 
 use crate::state::AppState;
 use chat_completions::{ChunkEncoder, CompletionRequest, completion_body};
@@ -73,23 +73,27 @@ pub(crate) async fn chat_completions(State(state): State<AppState>, body: Bytes)
 
 async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: CompletionRequest = parse(&body)?;
-    let target = state
-        .resolve_chat(None, Some(&request.model))
+    let plan = state
+        .plan_chat(None, Some(&request.model))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
     let include_usage = request.include_usage();
-    let chat = request.into_chat_request(target.model_id.clone())?;
-    let events = target.client.stream(chat);
+    let chat = request.into_chat_request(plan.first_model())?;
+    let served = (state.serve_chat(&plan, chat).await)
+        .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
+    let served_by = served.candidate.public_name();
     let id = new_id("chatcmpl-");
     let created = now_secs();
     if !streaming {
-        let answer = collect(events).await?;
-        return Ok(
-            Json(completion_body(&id, created, &target.public_name, &answer)).into_response(),
-        );
+        let answer = collect(served.into_stream()).await?;
+        let body = completion_body(&id, created, &served_by, &answer);
+        return Ok(crate::fallback::served_by(
+            Json(body).into_response(),
+            &served_by,
+        ));
     }
-    let (first, events) = first_output(events).await?;
-    let mut encoder = ChunkEncoder::new(&id, created, &target.public_name, include_usage);
+    let (first, events) = (served.first, served.stream);
+    let mut encoder = ChunkEncoder::new(&id, created, &served_by, include_usage);
     let mut usage: Option<Usage> = None;
     let head = encoder.role();
     let frames = sse_frames(state, head, first, events, move |item| match item {
@@ -106,7 +110,7 @@ async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response
         }
         Frame::Error(error) => Some(ChunkEncoder::error(&GatewayError::from(error))),
     });
-    Ok(sse_response(frames))
+    Ok(crate::fallback::served_by(sse_response(frames), &served_by))
 }
 
 /// `POST /v1/responses`.
@@ -119,20 +123,26 @@ pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Res
 
 async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
-    let target = state
-        .resolve_chat(None, Some(&request.model))
+    let plan = state
+        .plan_chat(None, Some(&request.model))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
-    let chat = request.into_chat_request(target.model_id.clone())?;
-    let events = target.client.stream(chat);
+    let chat = request.into_chat_request(plan.first_model())?;
+    let served = (state.serve_chat(&plan, chat).await)
+        .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
+    let served_by = served.candidate.public_name();
     let id = new_id("resp_");
     let created = now_secs();
     if !streaming {
-        let answer = collect(events).await?;
-        return Ok(Json(response_body(&id, created, &target.public_name, &answer)).into_response());
+        let answer = collect(served.into_stream()).await?;
+        let body = response_body(&id, created, &served_by, &answer);
+        return Ok(crate::fallback::served_by(
+            Json(body).into_response(),
+            &served_by,
+        ));
     }
-    let (first, events) = first_output(events).await?;
-    let mut encoder = ResponsesEncoder::new(&id, created, &target.public_name);
+    let (first, events) = (served.first, served.stream);
+    let mut encoder = ResponsesEncoder::new(&id, created, &served_by);
     let mut usage: Option<Usage> = None;
     let head = encoder.start();
     let frames = sse_frames(state, head, first, events, move |item| match item {
@@ -149,28 +159,7 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
         }
         Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
     });
-    Ok(sse_response(frames))
-}
-
-/// Waits for the first output event, so that failures before any output (401, 429, 5xx)
-/// are answered with a proper HTTP status rather than inside a 200 stream.
-pub(crate) async fn first_output(
-    events: ChatStream,
-) -> Result<(Option<StreamEvent>, ChatStream), GatewayError> {
-    Ok(first_output_raw(events).await?)
-}
-
-/// [`first_output`] with the chat error as it came.
-pub(crate) async fn first_output_raw(
-    mut events: ChatStream,
-) -> Result<(Option<StreamEvent>, ChatStream), ChatError> {
-    while let Some(item) = events.next().await {
-        let event = item?;
-        if event.is_output() {
-            return Ok((Some(event), events));
-        }
-    }
-    Ok((None, events))
+    Ok(crate::fallback::served_by(sse_response(frames), &served_by))
 }
 
 /// What the frame encoder is asked to render.
@@ -185,7 +174,8 @@ pub(crate) enum Frame {
 
 /// Turns events into SSE frames: `head` first, then one encoded frame per event, ending after
 /// `Done`, an error, or the daemon's shutdown. Dropping the body (client gone) drops `events`,
-/// which cancels the upstream request.
+/// which cancels the upstream request. Frames ready together are sent in one write
+/// ([`coalesce::Coalesce`]).
 pub(crate) fn sse_frames(
     state: AppState,
     head: String,
@@ -211,10 +201,11 @@ pub(crate) fn sse_frames(
             }
         })
         .filter_map(move |frame| futures_util::future::ready(frame.and_then(&mut encode)))
-        .map(|text| Ok(Bytes::from(text)));
-    futures_util::stream::iter([Ok(Bytes::from(head))])
+        .map(Bytes::from);
+    let frames = futures_util::stream::iter([Bytes::from(head)])
         .chain(rendered)
-        .take_until(shutdown)
+        .take_until(shutdown);
+    coalesce::Coalesce::new(Box::pin(frames))
 }
 
 /// A `text/event-stream` response over `frames`.

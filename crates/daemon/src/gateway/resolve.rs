@@ -1,22 +1,7 @@
 //! Which provider and model a request means: `<provider>/<model>`, a bare model id for the
 //! main model's provider, or nothing for the configured main model.
 
-use std::sync::Arc;
-
-use netclaw_providers::chat::ChatClient;
-
 use crate::runtime::Runtime;
-use crate::state::AppState;
-
-/// A resolved chat destination.
-#[derive(Debug)]
-pub(crate) struct ChatTarget {
-    pub(crate) client: Arc<dyn ChatClient>,
-    /// The id the provider expects.
-    pub(crate) model_id: String,
-    /// `<provider>/<model>`, as the gateway names it.
-    pub(crate) public_name: String,
-}
 
 /// Why no destination was found.
 #[derive(Debug)]
@@ -86,24 +71,4 @@ pub(crate) fn pick(
                     .to_owned(),
             )
         })
-}
-
-impl AppState {
-    /// The chat destination for `provider`/`model` (either may be absent).
-    pub(crate) fn resolve_chat(
-        &self,
-        provider: Option<&str>,
-        model: Option<&str>,
-    ) -> Result<ChatTarget, ResolveError> {
-        let runtime = self.runtime();
-        let (provider, model_id) = pick(&runtime, provider, model)?;
-        let client = runtime
-            .client(&provider, self.registry(), self.credentials())
-            .map_err(|e| ResolveError::Provider(e.to_string()))?;
-        Ok(ChatTarget {
-            client,
-            public_name: format!("{provider}/{model_id}"),
-            model_id,
-        })
-    }
 }

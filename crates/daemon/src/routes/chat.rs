@@ -6,10 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use netclaw_providers::chat::{ChatError, ChatRequest, StreamEvent};
+use netclaw_providers::resilience::{Refusal, Served};
 
-use crate::api::{self, ChatEvent, ErrorBody};
+use crate::api::{self, ChatEvent, ErrorBody, ServedBy};
 use crate::error::ApiError;
-use crate::gateway::{Frame, GatewayError, first_output_raw, sse_frames, sse_response};
+use crate::gateway::{Frame, GatewayError, sse_frames, sse_response};
 use crate::state::AppState;
 
 /// The management API's code for a chat failure.
@@ -62,12 +63,41 @@ fn to_event(event: StreamEvent) -> Option<ChatEvent> {
     })
 }
 
+/// The answer when no model answered: the failure's status and code, or 429 `cooling_down`
+/// (401 when every model waits for a new login), with what to do about it.
+fn refused(refusal: &Refusal) -> Response {
+    let mut api_error = match refusal.error() {
+        Some(error) => {
+            tracing::warn!(error = %error.technical_message(), "chat failed");
+            let mut api_error = ApiError::new(status(error), "chat_failed", "");
+            api_error.code = code(error);
+            api_error
+        }
+        None if refusal.needs_login() => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "provider_unauthorized", "")
+        }
+        None => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "cooling_down", ""),
+    };
+    api_error.message = refusal.message();
+    api_error.hint = refusal.hint();
+    api_error.into_response()
+}
+
+fn served_by_event(served: &Served) -> ChatEvent {
+    ChatEvent::ServedBy(ServedBy {
+        provider: served.candidate.provider.clone(),
+        model: served.candidate.model.clone(),
+        requested: served.requested.public_name(),
+        fallback_reason: served.fallback_reason(),
+    })
+}
+
 pub(crate) async fn chat(
     State(state): State<AppState>,
     Json(request): Json<api::ChatRequest>,
 ) -> Response {
-    let target = match state.resolve_chat(request.provider.as_deref(), request.model.as_deref()) {
-        Ok(target) => target,
+    let plan = match state.plan_chat(request.provider.as_deref(), request.model.as_deref()) {
+        Ok(plan) => plan,
         Err(error) => {
             return ApiError::not_found(error.message())
                 .with_hint(
@@ -77,26 +107,27 @@ pub(crate) async fn chat(
         }
     };
     let chat = ChatRequest {
-        model: target.model_id.clone(),
+        model: plan.first_model(),
         messages: request.messages,
         tools: request.tools,
         ..ChatRequest::default()
     };
-    let events = target.client.stream(chat);
-    let (first, events) = match first_output_raw(events).await {
-        Ok(pair) => pair,
-        Err(error) => {
-            let body = error_body(&error);
-            let mut api_error = ApiError::new(status(&error), "chat_failed", body.message);
-            api_error.code = code(&error);
-            api_error.hint = body.hint;
-            return api_error.into_response();
-        }
+    let served = match state.serve_chat(&plan, chat).await {
+        Ok(served) => served,
+        Err(refusal) => return refused(&refusal),
     };
-    let frames = sse_frames(state, String::new(), first, events, |item| match item {
-        Frame::Event(event) => to_event(event).and_then(|e| frame(&e)),
-        Frame::End(stop_reason) => frame(&ChatEvent::Done { stop_reason }),
-        Frame::Error(error) => frame(&ChatEvent::Error(error_body(&error))),
-    });
-    sse_response(frames)
+    let head = frame(&served_by_event(&served)).unwrap_or_default();
+    let public_name = served.candidate.public_name();
+    let frames = sse_frames(
+        state,
+        head,
+        served.first,
+        served.stream,
+        |item| match item {
+            Frame::Event(event) => to_event(event).and_then(|e| frame(&e)),
+            Frame::End(stop_reason) => frame(&ChatEvent::Done { stop_reason }),
+            Frame::Error(error) => frame(&ChatEvent::Error(error_body(&error))),
+        },
+    );
+    crate::fallback::served_by(sse_response(frames), &public_name)
 }

@@ -58,6 +58,11 @@ pub(crate) async fn list(State(state): State<AppState>) -> Json<ProvidersRespons
             || last_probe
                 .as_ref()
                 .is_some_and(|p| p.report.class == ProbeClass::ReauthRequired);
+        let cooldown = state.resilience().current(
+            name,
+            runtime.settings().models.switch_at_used_percent,
+            entry.oauth_token_expiry,
+        );
         providers.push(ProviderSummary {
             name: name.clone(),
             provider_type: entry.provider_type.clone(),
@@ -69,6 +74,8 @@ pub(crate) async fn list(State(state): State<AppState>) -> Json<ProvidersRespons
             last_probe: last_probe.as_ref().map(summary),
             reauth_required,
             hint: reauth_required.then(|| login_hint(name)),
+            cooldown_until: cooldown.as_ref().and_then(|c| c.until),
+            cooldown_reason: cooldown.map(|c| c.reason.as_str().to_owned()),
         });
     }
     Json(ProvidersResponse { providers })

@@ -35,13 +35,21 @@ async fn chat_streams_normalized_events() {
         .collect()
         .await;
     let names: Vec<_> = events.iter().map(ChatEvent::name).collect();
-    assert_eq!(names, ["tool_call", "usage", "done"]);
-    let ChatEvent::ToolCall(call) = &events[0] else {
+    assert_eq!(names, ["served_by", "tool_call", "usage", "done"]);
+    let ChatEvent::ServedBy(served) = &events[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        (served.provider.as_str(), served.model.as_str()),
+        ("work", "gpt-5")
+    );
+    assert_eq!(served.fallback_reason, None);
+    let ChatEvent::ToolCall(call) = &events[1] else {
         unreachable!()
     };
     assert_eq!(call.name, "get_weather");
     assert_eq!(
-        events[2],
+        events[3],
         ChatEvent::Done {
             stop_reason: StopReason::ToolUse
         }

@@ -107,4 +107,11 @@ impl Plan {
     pub fn requested(&self) -> Option<&Candidate> {
         self.candidates.first()
     }
+
+    /// The model id asked for (empty when the plan has no candidate).
+    pub fn first_model(&self) -> String {
+        self.requested()
+            .map(|c| c.model.clone())
+            .unwrap_or_default()
+    }
 }

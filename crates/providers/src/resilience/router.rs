@@ -145,21 +145,27 @@ impl Refusal {
         }
     }
 
-    /// The command or setting that helps.
-    pub fn hint(&self) -> Option<String> {
-        let (base, withheld) = match self {
+    /// Whether another model might have answered, had the request not named its model while
+    /// `Models.FallbackOnExplicit` is off.
+    pub fn fallback_withheld(&self) -> bool {
+        match self {
             Self::Failed {
                 error,
                 fallback_withheld,
                 ..
-            } => {
-                let cured_elsewhere = FailureKind::of(error).falls_back();
-                (error.hint(), *fallback_withheld && cured_elsewhere)
-            }
+            } => *fallback_withheld && FailureKind::of(error).falls_back(),
             Self::NoneAvailable {
-                skipped,
-                fallback_withheld,
-            } => {
+                fallback_withheld, ..
+            } => *fallback_withheld,
+        }
+    }
+
+    /// The command or setting that helps.
+    pub fn hint(&self) -> Option<String> {
+        let withheld = self.fallback_withheld();
+        let base = match self {
+            Self::Failed { error, .. } => error.hint(),
+            Self::NoneAvailable { skipped, .. } => {
                 let login = skipped.iter().find(|s| {
                     s.cooldown
                         .as_ref()
@@ -169,7 +175,7 @@ impl Refusal {
                     Some(s) => format!("run `netclaw provider login {}`", s.candidate.provider),
                     None => "`netclaw provider list` shows the cooldowns".to_owned(),
                 };
-                (Some(base), *fallback_withheld)
+                Some(base)
             }
         };
         match (base, withheld) {
