@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer};
 use crate::support::{Home, fixture, sse};
 
 /// Runs `script` with the SDK pointed at the daemon; returns its stdout parsed as JSON.
-async fn python(daemon: &netclaw_daemon::RunningDaemon, script: &'static str) -> Value {
+pub(crate) async fn python(daemon: &netclaw_daemon::RunningDaemon, script: &'static str) -> Value {
     let base = format!("{}/v1", daemon.base_url());
     let key = daemon.token().expose_secret().to_owned();
     let out = tokio::task::spawn_blocking(move || {

@@ -342,7 +342,7 @@ impl Resilience {
         let order: Vec<(Candidate, Option<Cooldown>)> = ready
             .into_iter()
             .map(|c| (c, None))
-            .chain(soft.into_iter().map(|(c, cd)| (c, Some(cd))))
+            .chain(soft.iter().map(|(c, cd)| (c.clone(), Some(cd.clone()))))
             .collect();
         let mut attempts: Vec<Attempt> = Vec::new();
         let mut last_error: Option<ChatError> = None;
@@ -382,6 +382,19 @@ impl Resilience {
                         tracing::info!(requested = %requested.public_name(), served_by = %candidate.public_name(), "a fallback model answers");
                     }
                     skipped.extend(passed_over);
+                    // Soft-cooled candidates never reached were passed over too.
+                    skipped.extend(
+                        soft.into_iter()
+                            .filter(|(c, _)| {
+                                !c.same_as(&candidate)
+                                    && !attempts.iter().any(|a| a.candidate.same_as(c))
+                            })
+                            .map(|(c, cd)| Skipped {
+                                candidate: c,
+                                why: cd.reason.describe().to_owned(),
+                                cooldown: Some(cd),
+                            }),
+                    );
                     if let Some(cd) = soft_cooldown {
                         tracing::debug!(
                             reason = cd.reason.as_str(),
