@@ -8,6 +8,7 @@ mod browser;
 mod clipboard;
 mod commands;
 mod context;
+mod cooldowns;
 mod error;
 mod home;
 mod http;

@@ -1,7 +1,10 @@
 //! `netclaw chat [-m provider/model] [PROMPT]`: streams the answer as it arrives, through the
 //! daemon when one runs, straight to the provider otherwise; stdin is appended when piped; a
-//! REPL on a terminal with no prompt.
+//! REPL on a terminal with no prompt. Without `-m`, the configured chain answers (main, then
+//! fallbacks, skipping providers that are cooling down); a dim line says when another model
+//! than the one asked for answered.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -12,6 +15,7 @@ use netclaw_providers::chat::{
     CompletionsFlavor, Message, OllamaClient, OpenAiResponsesClient, StreamEvent, Usage,
 };
 use netclaw_providers::descriptor::ProviderKind;
+use netclaw_providers::resilience::{Candidate, Plan, Resilience};
 
 use super::daemon::running;
 use super::provider::probe::manager;
@@ -24,12 +28,79 @@ use crate::spinner::Spinner;
 /// Where answers come from.
 enum Backend {
     Daemon(netclaw_daemon::DaemonClient),
-    Direct(Arc<dyn ChatClient>),
+    Direct(Box<Direct>),
+}
+
+/// Chatting without a daemon: the same chain and cooldown file the daemon uses.
+struct Direct {
+    plan: Plan,
+    clients: HashMap<String, Result<Arc<dyn ChatClient>, String>>,
+    resilience: Resilience,
+    threshold: Option<f64>,
 }
 
 struct Target {
     provider: String,
     model: String,
+    /// Named with `-m` (falls back only with `Models.FallbackOnExplicit`).
+    explicit: bool,
+}
+
+/// The chain for `target`, each provider's client built once, and the home's cooldowns.
+fn direct(home: &Home, cx: &Context<'_>, target: &Target) -> Result<Direct, CliError> {
+    let settings = home.store.read()?.settings()?;
+    let models = &settings.models;
+    let asked = Candidate::new(&target.provider, &target.model);
+    let mut plan = if target.explicit {
+        Plan::explicit(models, asked)
+    } else {
+        Plan::configured(models)
+    };
+    let mut clients = HashMap::new();
+    for candidate in &mut plan.candidates {
+        if let Some((key, entry)) = settings.provider(&candidate.provider) {
+            candidate.provider = key.to_owned();
+            candidate.login_stamp = entry.oauth_token_expiry;
+        }
+        if !clients.contains_key(&candidate.provider) {
+            let client = match direct_client(home, cx, &candidate.provider) {
+                Ok(client) => Ok(client),
+                // The model asked for must be usable, as before there was a chain.
+                Err(e) if candidate.provider.eq_ignore_ascii_case(&target.provider) => {
+                    return Err(e);
+                }
+                Err(e) => Err(e.message().to_owned()),
+            };
+            clients.insert(candidate.provider.clone(), client);
+        }
+    }
+    Ok(Direct {
+        plan,
+        clients,
+        resilience: Resilience::persistent(
+            home.paths.cooldowns_file(),
+            Arc::new(netclaw_oauth::SystemClock),
+        ),
+        threshold: models.switch_at_used_percent,
+    })
+}
+
+/// The dim line that says another model answered than the one asked for.
+fn served_note(
+    cx: &Context<'_>,
+    target: &Target,
+    provider: &str,
+    model: &str,
+    reason: Option<&str>,
+) {
+    if provider.eq_ignore_ascii_case(&target.provider) && model == target.model {
+        return;
+    }
+    let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+    cx.printer.message(cx.printer.dim(format!(
+        "served by {provider}/{model} instead of {}/{}{why}",
+        target.provider, target.model
+    )));
 }
 
 fn target(home: &Home, wanted: Option<&str>) -> Result<Target, CliError> {
@@ -59,6 +130,7 @@ fn target(home: &Home, wanted: Option<&str>) -> Result<Target, CliError> {
     Ok(Target {
         provider: name.to_owned(),
         model: chosen.1,
+        explicit: wanted.is_some(),
     })
 }
 
@@ -114,6 +186,7 @@ async fn answer(
     let mut spinner = spinner;
     let mut text = String::new();
     let mut usage: Option<Usage> = None;
+    let mut served = format!("{}/{}", target.provider, target.model);
     let mut on_text = |piece: &str, text: &mut String| {
         spinner.take();
         p.data_raw(piece);
@@ -122,14 +195,24 @@ async fn answer(
     match backend {
         Backend::Daemon(client) => {
             let request = DaemonChatRequest {
-                provider: Some(target.provider.clone()),
-                model: Some(target.model.clone()),
+                provider: target.explicit.then(|| target.provider.clone()),
+                model: target.explicit.then(|| target.model.clone()),
                 messages: messages.to_vec(),
                 tools: Vec::new(),
             };
             let mut stream = client.chat(&request).await.map_err(CliError::from)?;
             while let Some(event) = stream.next().await {
                 match event.map_err(CliError::from)? {
+                    ChatEvent::ServedBy(by) => {
+                        served_note(
+                            cx,
+                            target,
+                            &by.provider,
+                            &by.model,
+                            by.fallback_reason.as_deref(),
+                        );
+                        served = format!("{}/{}", by.provider, by.model);
+                    }
                     ChatEvent::Text { text: piece } => on_text(&piece, &mut text),
                     ChatEvent::Usage(u) => usage = Some(u),
                     ChatEvent::Error(body) => {
@@ -144,8 +227,37 @@ async fn answer(
                 }
             }
         }
-        Backend::Direct(client) => {
-            let mut stream = client.stream(ChatRequest::new(&target.model, messages.to_vec()));
+        Backend::Direct(direct) => {
+            let request = ChatRequest::new(&target.model, messages.to_vec());
+            let answer = direct
+                .resilience
+                .first_answer(&direct.plan, request, direct.threshold, |c| {
+                    direct
+                        .clients
+                        .get(&c.provider)
+                        .cloned()
+                        .unwrap_or_else(|| Err(format!("no provider named `{}`", c.provider)))
+                })
+                .await;
+            let answered = match answer {
+                Ok(answered) => answered,
+                Err(refusal) => {
+                    let error = CliError::new(refusal.message());
+                    return Err(match refusal.hint() {
+                        Some(hint) => error.with_hint(hint),
+                        None => error,
+                    });
+                }
+            };
+            served_note(
+                cx,
+                target,
+                &answered.candidate.provider,
+                &answered.candidate.model,
+                answered.fallback_reason().as_deref(),
+            );
+            served = answered.candidate.public_name();
+            let mut stream = answered.into_stream();
             while let Some(event) = stream.next().await {
                 match event {
                     Ok(StreamEvent::TextDelta { text: piece }) => on_text(&piece, &mut text),
@@ -169,9 +281,7 @@ async fn answer(
     }
     if let Some(u) = usage {
         p.detail(p.dim(format!(
-            "{}/{}: {} input + {} output = {} tokens",
-            target.provider,
-            target.model,
+            "{served}: {} input + {} output = {} tokens",
             u.input_tokens,
             u.output_tokens,
             u.total_tokens()
@@ -190,7 +300,7 @@ pub(crate) async fn run(cx: &Context<'_>, options: ChatOptions) -> Result<Exit, 
                 .detail(format!("through the daemon at {}", client.base_url()));
             Backend::Daemon(client)
         }
-        _ => Backend::Direct(direct_client(&home, cx, &target.provider)?),
+        _ => Backend::Direct(Box::new(direct(&home, cx, &target)?)),
     };
     let piped = if cx.input.is_tty() {
         String::new()

@@ -169,8 +169,23 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
         .read()
         .and_then(|d| d.settings())
         .unwrap_or(settings);
+    let cooldowns = crate::cooldowns::Cooldowns::load(&home.paths, &settings);
     for (name, report) in reports {
         let check = format!("provider {name}");
+        if let Some(cooldown) = cooldowns.of(&settings, &name, now) {
+            let fix = (cooldown.reason
+                == netclaw_providers::resilience::CooldownReason::ReauthRequired)
+                .then(|| format!("netclaw provider login {name}"));
+            out.push(finding(
+                &check,
+                Level::Warning,
+                format!(
+                    "chats skip it for now: {}",
+                    crate::cooldowns::describe(&cooldown, now)
+                ),
+                fix,
+            ));
+        }
         if report.is_ok() {
             out.push(finding(
                 &check,

@@ -7,6 +7,7 @@ mod vendors;
 mod chat;
 mod config_commands;
 mod doctor;
+mod fallback;
 mod init;
 mod oauth;
 mod providers;

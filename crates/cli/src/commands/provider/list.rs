@@ -1,12 +1,15 @@
-//! `netclaw provider list`: name, type, auth, credential source, token expiry, last probe.
+//! `netclaw provider list`: name, type, auth, credential source, token expiry, last probe,
+//! cooldown.
 //!
-//! Reads the two files and `state/probes.json`; makes no network call and starts nothing.
+//! Reads the two files, `state/probes.json` and `state/cooldowns.json`; makes no network call
+//! and starts nothing.
 
 use jiff::Timestamp;
 use netclaw_config::{AuthMethod, Config, ProviderCredentials};
 use serde::Serialize;
 
 use crate::context::Context;
+use crate::cooldowns::{CooldownView, Cooldowns, describe};
 use crate::error::{CliError, Exit};
 use crate::home::Home;
 use crate::humanize::{TokenState, expiry_text, relative, table, token_state};
@@ -27,6 +30,9 @@ pub(crate) struct ProviderRow {
     /// `valid`, `expiring_soon`, `expired`, `relogin_needed`, or `null` without a token.
     pub(crate) token_state: Option<TokenState>,
     pub(crate) last_probe: Option<LastProbe>,
+    /// Chats skip the provider for now (absent when they do not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cooldown: Option<CooldownView>,
 }
 
 impl ProviderRow {
@@ -55,6 +61,7 @@ fn credential_source(
 /// Every configured provider, sorted by name ignoring case.
 pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<ProviderRow> {
     let probes = probe_state::load(&home.paths);
+    let cooldowns = Cooldowns::load(&home.paths, &config.settings);
     let mut rows: Vec<ProviderRow> = config
         .settings
         .providers
@@ -88,6 +95,10 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
                 token_expiry: entry.oauth_token_expiry,
                 token_state,
                 last_probe,
+                cooldown: cooldowns
+                    .of(&config.settings, name, now)
+                    .as_ref()
+                    .map(CooldownView::from),
             }
         })
         .collect();
@@ -156,6 +167,16 @@ pub(crate) fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
     }
     for line in table(&table_rows) {
         p.data(line);
+    }
+    let book = Cooldowns::load(&home.paths, &config.settings);
+    for row in &rows {
+        if let Some(cooldown) = book.of(&config.settings, &row.name, now) {
+            p.warning(format!(
+                "chats skip `{}` for now: {}",
+                row.name,
+                describe(&cooldown, now)
+            ));
+        }
     }
     for row in rows.iter().filter(|r| r.needs_login()) {
         p.warning(format!(
