@@ -38,7 +38,9 @@ pub struct Models {
         skip_serializing_if = "Option::is_none"
     )]
     pub fallback_on_explicit: Option<bool>,
-    /// Context-window usage (percent) at which to switch to the next model.
+    /// Share of a provider's usage window (percent, from its rate-limit headers such as
+    /// `x-codex-primary-used-percent`) at which new requests move to the next model until the
+    /// window resets; unset means never.
     #[serde(
         rename = "SwitchAtUsedPercent",
         default,
