@@ -55,10 +55,12 @@ impl AppState {
             Plan::explicit(models, Candidate::new(key, model_id))
         } else {
             let plan = Plan::configured(models);
-            if plan.candidates.is_empty() {
-                // The same "no model" answer as before there was a chain.
-                crate::gateway::pick(&runtime, provider, model)?;
-            }
+            // No main model, or one whose provider cannot chat: the same answers as before
+            // there was a chain (a broken fallback is only skipped).
+            let (key, _) = crate::gateway::pick(&runtime, provider, model)?;
+            runtime
+                .client(&key, self.registry(), self.credentials())
+                .map_err(|e| ResolveError::Provider(e.to_string()))?;
             plan
         };
         for candidate in &mut plan.candidates {
