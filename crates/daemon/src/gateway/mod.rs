@@ -5,6 +5,7 @@
 //! translated back, streaming or collected.
 
 mod chat_completions;
+mod coalesce;
 mod error;
 mod resolve;
 mod responses;
