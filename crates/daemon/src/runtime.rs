@@ -4,14 +4,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use netclaw_config::{Config, ConfigStore, EnvSnapshot, ProviderEntry, Settings};
-use netclaw_providers::chat::{
-    AnthropicClient, ChatClient, ChatCompletionsClient, ClientConfig, CodexClient,
-    CompletionsFlavor, HttpSettings, OllamaClient, OpenAiResponsesClient,
-};
+use netclaw_providers::chat::{ChatClient, ClientConfig, HttpSettings, client_for};
 use netclaw_providers::credentials::CredentialManager;
-use netclaw_providers::descriptor::{
-    AuthMethod, ProviderDescriptor, ProviderKind, ProviderRegistry,
-};
+use netclaw_providers::descriptor::{AuthMethod, ProviderDescriptor, ProviderRegistry};
 
 /// The configuration in use and the chat clients built from it.
 #[derive(Debug)]
@@ -162,23 +157,8 @@ impl Runtime {
         if method != AuthMethod::None {
             config = config.with_bearer(credentials.bearer_source(name));
         }
-        let built: Result<Arc<dyn ChatClient>, _> = match descriptor.kind {
-            ProviderKind::OpenAi if method.is_oauth() => {
-                CodexClient::new(config).map(|c| Arc::new(c) as _)
-            }
-            ProviderKind::OpenAi => OpenAiResponsesClient::new(config).map(|c| Arc::new(c) as _),
-            ProviderKind::Anthropic => AnthropicClient::new(config).map(|c| Arc::new(c) as _),
-            ProviderKind::OpenRouter => {
-                ChatCompletionsClient::new(config, CompletionsFlavor::OpenRouter)
-                    .map(|c| Arc::new(c) as _)
-            }
-            ProviderKind::Ollama => OllamaClient::new(config).map(|c| Arc::new(c) as _),
-            ProviderKind::OpenAiCompatible => {
-                ChatCompletionsClient::new(config, CompletionsFlavor::Compatible)
-                    .map(|c| Arc::new(c) as _)
-            }
-        };
-        built.map_err(|e| ClientError::Build(e.user_message()))
+        client_for(descriptor.kind, method, config)
+            .map_err(|e| ClientError::Build(e.user_message()))
     }
 
     /// True when provider `name` has an API key (stored or from the environment).
@@ -198,15 +178,5 @@ pub(crate) fn effective_method(
     entry: &ProviderEntry,
     has_key: bool,
 ) -> AuthMethod {
-    if entry.auth_method != AuthMethod::None {
-        return entry.auth_method;
-    }
-    if has_key && descriptor.supports(AuthMethod::ApiKey) {
-        return AuthMethod::ApiKey;
-    }
-    if descriptor.credential_optional() {
-        AuthMethod::None
-    } else {
-        descriptor.default_auth_method()
-    }
+    descriptor.effective_auth_method(entry.auth_method, has_key)
 }

@@ -8,6 +8,7 @@
 
 mod anthropic;
 mod completions;
+mod connect;
 mod error;
 mod event;
 mod ndjson;
@@ -26,6 +27,7 @@ use crate::bearer::BearerSource;
 
 pub use anthropic::{ANTHROPIC_VERSION, AnthropicClient};
 pub use completions::{ChatCompletionsClient, CompletionsFlavor, OPENROUTER_REFERER};
+pub use connect::client_for;
 pub use error::{ChatError, ProviderRef, TimeoutPhase};
 pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamEvent, Usage};
 pub use ndjson::NdjsonParser;

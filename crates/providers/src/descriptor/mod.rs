@@ -112,6 +112,23 @@ impl ProviderDescriptor {
         self.supports(AuthMethod::None)
     }
 
+    /// The method a configured provider really uses: the `configured` one, else a key when one
+    /// is present (stored or from the environment), else the type's default (`None` for types
+    /// that need no credential). A missing `AuthMethod` reads as `None` in `netclaw.json`.
+    pub fn effective_auth_method(&self, configured: AuthMethod, has_key: bool) -> AuthMethod {
+        if configured != AuthMethod::None {
+            return configured;
+        }
+        if has_key && self.supports(AuthMethod::ApiKey) {
+            return AuthMethod::ApiKey;
+        }
+        if self.credential_optional() {
+            AuthMethod::None
+        } else {
+            self.default_auth_method()
+        }
+    }
+
     /// The OAuth client for this provider with the user's `overrides` applied; `None` when the
     /// provider has no OAuth defaults and the overrides name no issuer.
     pub fn oauth_client(&self, overrides: &OAuthOverrides) -> Option<ResolvedOAuthClient> {
