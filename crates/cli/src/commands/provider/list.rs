@@ -68,12 +68,13 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
         .iter()
         .map(|(name, entry)| {
             let descriptor = home.registry.try_get(&entry.provider_type);
-            let auth = match descriptor {
-                Some(d) if entry.auth_method == AuthMethod::None && !d.credential_optional() => {
-                    d.default_auth_method()
-                }
-                _ => entry.auth_method,
-            };
+            let has_key = config
+                .credentials
+                .get(name)
+                .is_some_and(|c| c.api_key.is_some());
+            let auth = descriptor.map_or(entry.auth_method, |d| {
+                d.effective_auth_method(entry.auth_method, has_key)
+            });
             let endpoint = match descriptor {
                 Some(d) => d.effective_endpoint(entry.endpoint.as_deref(), auth),
                 None => entry.endpoint.clone(),
