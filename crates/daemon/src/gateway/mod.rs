@@ -111,7 +111,7 @@ async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response
         }
         Frame::Error(error) => Some(ChunkEncoder::error(&GatewayError::from(error))),
     });
-    Ok(crate::fallback::served_by(sse_response(frames), &served_by))
+    Ok(crate::fallback::served_by(sse_response(frames).await, &served_by))
 }
 
 /// `POST /v1/responses`.
@@ -160,7 +160,7 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
         }
         Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
     });
-    Ok(crate::fallback::served_by(sse_response(frames), &served_by))
+    Ok(crate::fallback::served_by(sse_response(frames).await, &served_by))
 }
 
 /// What the frame encoder is asked to render.
@@ -209,11 +209,16 @@ pub(crate) fn sse_frames(
     coalesce::Coalesce::new(Box::pin(frames))
 }
 
-/// A `text/event-stream` response over `frames`.
-pub(crate) fn sse_response(
+/// A `text/event-stream` response over `frames`, returned once the first batch of frames is
+/// ready so that the status line, headers and that batch leave in one write (the server writes
+/// the headers on their own as soon as the body has nothing ready).
+pub(crate) async fn sse_response(
     frames: impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
 ) -> Response {
-    let mut response = Response::new(Body::from_stream(frames));
+    let mut frames = Box::pin(frames);
+    let first = frames.next().await;
+    let body = futures_util::stream::iter(first).chain(frames);
+    let mut response = Response::new(Body::from_stream(body));
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
     headers.insert(

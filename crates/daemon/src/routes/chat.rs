@@ -129,5 +129,5 @@ pub(crate) async fn chat(
             Frame::Error(error) => frame(&ChatEvent::Error(error_body(&error))),
         },
     );
-    crate::fallback::served_by(sse_response(frames), &public_name)
+    crate::fallback::served_by(sse_response(frames).await, &public_name)
 }
