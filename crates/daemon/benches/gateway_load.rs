@@ -3,7 +3,9 @@
 //! first byte, and the daemon's RSS at idle and after load.
 //!
 //! Run: `cargo bench -p netclaw-daemon --bench gateway_load` (`-- --secs N` sets the seconds
-//! per run, default 5).
+//! per run, default 3; `--rounds N` how many runs each figure is the median of, default 3).
+//! Each row also shows the daemon's CPU time per request, which stays meaningful when other
+//! work on the machine disturbs the requests/s.
 #![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
@@ -18,7 +20,6 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::routing::post;
-use futures_util::StreamExt;
 
 const CHUNKS: usize = 8;
 
@@ -135,72 +136,115 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time (user + system, all threads) the process has used so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the `(comm)`: state is field 3, utime 14, stime 15 (clock ticks of 10 ms).
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+#[derive(Clone, Copy)]
 struct RunResult {
     rps: f64,
     p50: Duration,
     p99: Duration,
     ttfb_p50: Duration,
+    /// Daemon CPU time per request (only for runs through the daemon).
+    cpu_per_request: Option<Duration>,
 }
 
+/// One request on a worker's own keep-alive connection: returns (total, time to first byte).
+async fn one_request(
+    sender: &mut hyper::client::conn::http1::SendRequest<http_body_util::Full<Bytes>>,
+    request: http::Request<http_body_util::Full<Bytes>>,
+) -> (Duration, Duration) {
+    use http_body_util::BodyExt;
+    let start = Instant::now();
+    let response = sender.send_request(request).await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let mut body = response.into_body();
+    let mut ttfb = None;
+    let mut bytes = 0;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            if ttfb.is_none() && !data.is_empty() {
+                ttfb = Some(start.elapsed());
+            }
+            bytes += data.len();
+        }
+    }
+    assert!(bytes > 0);
+    (start.elapsed(), ttfb.unwrap_or_default())
+}
+
+/// `concurrency` workers, each on its own connection (opened before the clock starts), send
+/// streaming requests back to back for `duration`. Raw hyper, no pool: the load generator
+/// should cost as little as possible, the same for both targets.
 async fn run(
-    url: &str,
+    addr: SocketAddr,
     token: Option<&str>,
     model: &str,
     concurrency: usize,
     duration: Duration,
+    daemon_pid: Option<u32>,
 ) -> RunResult {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .pool_max_idle_per_host(concurrency)
-        .build()
-        .unwrap();
-    let body = serde_json::json!({
-        "model": model, "stream": true,
-        "messages": [{"role": "user", "content": "hi"}]
-    })
-    .to_string();
-    let deadline = Instant::now() + duration;
-    let mut workers = Vec::new();
+    let body = Bytes::from(
+        serde_json::json!({
+            "model": model, "stream": true,
+            "messages": [{"role": "user", "content": "hi"}]
+        })
+        .to_string(),
+    );
+    let mut senders = Vec::new();
     for _ in 0..concurrency {
-        let client = client.clone();
-        let url = url.to_owned();
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tcp.set_nodelay(true).unwrap();
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        senders.push(sender);
+    }
+    let authorization = token.map(|t| format!("Bearer {t}"));
+    let cpu_before = daemon_pid.map(cpu_time);
+    let began = Instant::now();
+    let deadline = began + duration;
+    let mut workers = Vec::new();
+    for mut sender in senders {
         let body = body.clone();
-        let token = token.map(str::to_owned);
+        let authorization = authorization.clone();
         workers.push(tokio::spawn(async move {
             let mut samples = Vec::new();
-            while Instant::now() < deadline {
-                let start = Instant::now();
-                let mut req = client
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(body.clone());
-                if let Some(t) = &token {
-                    req = req.bearer_auth(t);
+            loop {
+                let mut request = http::Request::post("/v1/chat/completions")
+                    .header("host", addr.to_string())
+                    .header("content-type", "application/json");
+                if let Some(value) = &authorization {
+                    request = request.header("authorization", value);
                 }
-                let response = req.send().await.unwrap();
-                assert!(response.status().is_success(), "{}", response.status());
-                let mut stream = response.bytes_stream();
-                let mut ttfb = None;
-                let mut bytes = 0;
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.unwrap();
-                    if ttfb.is_none() && !chunk.is_empty() {
-                        ttfb = Some(start.elapsed());
-                    }
-                    bytes += chunk.len();
+                let request = request
+                    .body(http_body_util::Full::new(body.clone()))
+                    .unwrap();
+                samples.push(one_request(&mut sender, request).await);
+                if Instant::now() >= deadline {
+                    break;
                 }
-                assert!(bytes > 0);
-                samples.push((start.elapsed(), ttfb.unwrap_or_default()));
             }
             samples
         }));
     }
-    let began = Instant::now();
     let mut all = Vec::new();
     for w in workers {
         all.extend(w.await.unwrap());
     }
     let elapsed = began.elapsed();
+    let cpu_per_request = daemon_pid
+        .zip(cpu_before)
+        .map(|(pid, before)| (cpu_time(pid) - before) / all.len().max(1) as u32);
     let mut totals: Vec<_> = all.iter().map(|s| s.0).collect();
     let mut ttfbs: Vec<_> = all.iter().map(|s| s.1).collect();
     totals.sort();
@@ -211,6 +255,7 @@ async fn run(
         p50: pick(&totals, 0.50),
         p99: pick(&totals, 0.99),
         ttfb_p50: pick(&ttfbs, 0.50),
+        cpu_per_request,
     }
 }
 
@@ -218,12 +263,37 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median of each figure over `rounds` (each figure on its own).
+fn median_result(rounds: &[RunResult]) -> RunResult {
+    let of = |f: &dyn Fn(&RunResult) -> f64| median(rounds.iter().map(f).collect());
+    let dur = |f: &dyn Fn(&RunResult) -> Duration| Duration::from_secs_f64(of(&|r| f(r).as_secs_f64()));
+    RunResult {
+        rps: of(&|r| r.rps),
+        p50: dur(&|r| r.p50),
+        p99: dur(&|r| r.p99),
+        ttfb_p50: dur(&|r| r.ttfb_p50),
+        cpu_per_request: rounds[0]
+            .cpu_per_request
+            .map(|_| dur(&|r| r.cpu_per_request.unwrap_or_default())),
+    }
+}
+
+fn arg(name: &str) -> Option<String> {
+    std::env::args().skip_while(|a| a != name).nth(1)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "PASS" } else { "MISS" }
+}
+
 fn main() {
-    let secs = std::env::args()
-        .skip_while(|a| a != "--secs")
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5u64);
+    let secs: u64 = arg("--secs").and_then(|s| s.parse().ok()).unwrap_or(3);
+    let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
     // The load generator gets its own runtime; the fake upstream runs on it too, like a fast
     // local model server would on the same machine.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -235,32 +305,64 @@ fn main() {
         let upstream = start_upstream().await;
         let daemon = start_daemon(upstream);
         let pid = daemon.child.id();
+        let daemon_addr: SocketAddr = daemon.base.trim_start_matches("http://").parse().unwrap();
         let at_start = rss_kib(pid);
-        // One warm-up request each way.
-        let _ = run(&format!("http://{upstream}/v1/chat/completions"), None, "m", 1, Duration::from_millis(200)).await;
-        let _ = run(&format!("{}/v1/chat/completions", daemon.base), Some(&daemon.token), "fake/m", 1, Duration::from_millis(200)).await;
-        let idle = rss_kib(pid);
-        println!("gateway_load: {CHUNKS}-chunk streaming chat completions, {secs} s per run, 2 cores shared by client, daemon and upstream");
-        println!("{:>5} | {:>10} {:>10} {:>6} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
-            "conc", "direct/s", "daemon/s", "ratio", "dir p50", "dmn p50", "dir p99", "dmn p99", "add p50", "add p99", "dir ttfb", "dmn ttfb");
+        // One request each way; the daemon builds its client for the provider on first use.
+        let _ = run(upstream, None, "m", 1, Duration::ZERO, None).await;
+        let _ = run(daemon_addr, Some(&daemon.token), "fake/m", 1, Duration::ZERO, None).await;
+        let after_first = rss_kib(pid);
+        println!(
+            "gateway_load: {CHUNKS}-chunk streaming chat completions; {secs} s per run, median of {rounds} rounds; \
+             client, daemon and upstream share {} cores",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        println!(
+            "{:>5} | {:>9} {:>9} {:>6} | {:>8} {:>8} {:>8} {:>8} | {:>8} {:>8} | {:>8} {:>8} | {:>8}",
+            "conc", "direct/s", "daemon/s", "ratio", "dir p50", "dmn p50", "dir p99", "dmn p99",
+            "add p50", "add p99", "dir ttfb", "dmn ttfb", "dmn cpu/req"
+        );
+        let mut rows = Vec::new();
         for concurrency in [1usize, 16, 64] {
             let d = Duration::from_secs(secs);
-            let direct = run(&format!("http://{upstream}/v1/chat/completions"), None, "m", concurrency, d).await;
-            let via = run(&format!("{}/v1/chat/completions", daemon.base), Some(&daemon.token), "fake/m", concurrency, d).await;
+            let mut directs = Vec::new();
+            let mut vias = Vec::new();
+            for _ in 0..rounds {
+                directs.push(run(upstream, None, "m", concurrency, d, None).await);
+                vias.push(run(daemon_addr, Some(&daemon.token), "fake/m", concurrency, d, Some(pid)).await);
+            }
+            let direct = median_result(&directs);
+            let via = median_result(&vias);
+            let add_p50 = via.p50.saturating_sub(direct.p50);
+            let add_p99 = via.p99.saturating_sub(direct.p99);
             println!(
-                "{concurrency:>5} | {:>10.0} {:>10.0} {:>5.0}% | {:>7.3}ms {:>7.3}ms {:>7.3}ms {:>7.3}ms | {:>7.3}ms {:>7.3}ms | {:>7.3}ms {:>7.3}ms",
+                "{concurrency:>5} | {:>9.0} {:>9.0} {:>5.0}% | {:>6.3}ms {:>6.3}ms {:>6.3}ms {:>6.3}ms | {:>6.3}ms {:>6.3}ms | {:>6.3}ms {:>6.3}ms | {:>8.1}µs",
                 direct.rps, via.rps, 100.0 * via.rps / direct.rps,
                 ms(direct.p50), ms(via.p50), ms(direct.p99), ms(via.p99),
-                ms(via.p50.saturating_sub(direct.p50)), ms(via.p99.saturating_sub(direct.p99)),
+                ms(add_p50), ms(add_p99),
                 ms(direct.ttfb_p50), ms(via.ttfb_p50),
+                via.cpu_per_request.unwrap_or_default().as_secs_f64() * 1e6,
             );
+            rows.push((concurrency, direct, via, add_p50, add_p99));
         }
         let loaded = rss_kib(pid);
+        let mb = |kib: u64| kib as f64 / 1024.0;
         println!(
-            "daemon RSS: at start {:.1} MB, idle after warm-up {:.1} MB, after load {:.1} MB",
-            at_start as f64 / 1024.0,
-            idle as f64 / 1024.0,
-            loaded as f64 / 1024.0
+            "daemon RSS: {:.1} MB at start, {:.1} MB idle after the first request, {:.1} MB after the load",
+            mb(at_start), mb(after_first), mb(loaded)
         );
+        println!("targets:");
+        for (concurrency, direct, via, add_p50, add_p99) in &rows {
+            let ratio = via.rps / direct.rps;
+            if *concurrency == 64 {
+                println!("  {} 64 streams: gateway serves {:.0}% of direct (target >= 25%)", verdict(ratio >= 0.25), 100.0 * ratio);
+            }
+            if *concurrency == 1 {
+                println!("  {} 1 stream: adds {:.3} ms p50 (target <= 0.15 ms)", verdict(*add_p50 <= Duration::from_micros(150)), ms(*add_p50));
+                println!("  {} 1 stream: adds {:.3} ms p99 (target <= 1 ms)", verdict(*add_p99 <= Duration::from_millis(1)), ms(*add_p99));
+            }
+        }
+        let idle = at_start.max(after_first);
+        println!("  {} idle RSS {:.1} MB (at start and after the first request; target <= 10 MB)", verdict(mb(idle) <= 10.0), mb(idle));
+        println!("  {} RSS after the load {:.1} MB (target <= 30 MB)", verdict(mb(loaded) <= 30.0), mb(loaded));
     });
 }
