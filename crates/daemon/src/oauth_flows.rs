@@ -173,7 +173,7 @@ impl Flows {
                     e.to_string(),
                 )
                 .with_hint(format!(
-                    "log in with the device code instead: `netclaw provider login {name} --device`"
+                    "log in with the device code instead: `netclaw provider login {name} --auth device`"
                 ))
             })?;
         let redirect = listener.redirect_uri(&configured_redirect);

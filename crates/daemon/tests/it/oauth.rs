@@ -266,3 +266,52 @@ async fn login_through_a_pasted_redirect_and_wrong_states_are_refused() {
     bodies.assert_no_tokens();
     daemon.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn busy_callback_ports_refuse_the_login_with_the_device_flag_that_exists() {
+    let server = MockServer::start().await;
+    let home = Home::new();
+    let mut entry = netclaw_config::ProviderEntry::new("openai");
+    entry.oauth = Some(netclaw_config::OAuthOverrides {
+        issuer: Some(server.uri()),
+        ..Default::default()
+    });
+    home.store()
+        .write_provider(
+            "chatgpt",
+            netclaw_config::ProviderWrite {
+                entry,
+                credentials: netclaw_config::CredentialWrite::Keep,
+            },
+        )
+        .unwrap();
+    // Something else holds the only callback port the daemon may use.
+    let squatter = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = squatter.local_addr().unwrap().port();
+    let daemon = netclaw_daemon::spawn(
+        home.paths.clone(),
+        home.env(),
+        netclaw_daemon::DaemonOptions {
+            port: Some(0),
+            callback_ports: Some(vec![busy]),
+            watch_interval: None,
+            refresh: None,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let response = api(&daemon, reqwest::Method::POST, "/api/provider/oauth/start")
+        .json(&json!({"provider": "chatgpt"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 409);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "callback_port_busy");
+    assert_eq!(
+        body["error"]["hint"],
+        "log in with the device code instead: `netclaw provider login chatgpt --auth device`"
+    );
+    daemon.shutdown().await.unwrap();
+}
