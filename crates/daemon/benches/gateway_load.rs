@@ -271,7 +271,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// The median of each figure over `rounds` (each figure on its own).
 fn median_result(rounds: &[RunResult]) -> RunResult {
     let of = |f: &dyn Fn(&RunResult) -> f64| median(rounds.iter().map(f).collect());
-    let dur = |f: &dyn Fn(&RunResult) -> Duration| Duration::from_secs_f64(of(&|r| f(r).as_secs_f64()));
+    let dur =
+        |f: &dyn Fn(&RunResult) -> Duration| Duration::from_secs_f64(of(&|r| f(r).as_secs_f64()));
     RunResult {
         rps: of(&|r| r.rps),
         p50: dur(&|r| r.p50),

@@ -170,11 +170,7 @@ pub async fn spawn(
             });
         }
     };
-    let daemon_settings = ConfigStore::new(paths.clone(), &env)
-        .read()
-        .and_then(|doc| doc.settings())
-        .map(|s| s.daemon)
-        .unwrap_or_default();
+    let daemon_settings = daemon_settings(&paths, &env);
     let configured_host = match daemon_settings.host.parse::<IpAddr>() {
         Ok(ip) => ip,
         Err(_) if daemon_settings.host.eq_ignore_ascii_case("localhost") => {
@@ -253,6 +249,23 @@ pub async fn spawn(
         state,
         task,
     })
+}
+
+/// `Daemon.Host`/`Daemon.Port` as the whole layering gives them (`NETCLAW_Daemon__Port`
+/// included); when the secrets cannot be read, the file's values, so the daemon still starts and
+/// reports the error on `/api/health`.
+fn daemon_settings(paths: &Paths, env: &EnvSnapshot) -> netclaw_config::DaemonSettings {
+    let store = ConfigStore::new(paths.clone(), env);
+    store
+        .load(env)
+        .map(|config| config.settings.daemon)
+        .or_else(|_| {
+            store
+                .read()
+                .and_then(|doc| doc.settings())
+                .map(|s| s.daemon)
+        })
+        .unwrap_or_default()
 }
 
 async fn serve(

@@ -116,3 +116,49 @@ async fn open_connections_do_not_block_shutdown_past_the_deadline() {
     daemon.shutdown().await.unwrap();
     assert!(!home.paths.daemon_info_file().exists());
 }
+
+#[tokio::test]
+async fn the_environment_overrides_the_configured_port() {
+    let home = Home::new();
+    // netclaw.json names a port something else holds; `NETCLAW_Daemon__Port=0` must win.
+    let squatter = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = squatter.local_addr().unwrap().port();
+    let config = home.paths.config_file();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let mut file = std::fs::File::create(&config).unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        serde_json::json!({"configVersion": 1, "Daemon": {"Host": "127.0.0.1", "Port": busy}})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    let env = home.env().with("NETCLAW_Daemon__Port", "0");
+    let options = DaemonOptions {
+        watch_interval: None,
+        refresh: None,
+        ..Default::default()
+    };
+    let daemon = netclaw_daemon::spawn(home.paths.clone(), env, options)
+        .await
+        .unwrap();
+    assert_ne!(daemon.addr().port(), busy);
+    assert_ne!(daemon.addr().port(), 0);
+    // Without the override the configured (busy) port is used, and refused.
+    daemon.shutdown().await.unwrap();
+    let refused = netclaw_daemon::spawn(
+        home.paths.clone(),
+        home.env(),
+        DaemonOptions {
+            watch_interval: None,
+            refresh: None,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(refused, StartError::Bind { address, .. } if address.port() == busy),
+        "{refused}"
+    );
+}
