@@ -1,8 +1,10 @@
 //! Background token refresh: each OAuth provider is refreshed [`REFRESH_SKEW`] (2 min) before
 //! its token expires, through the credentials manager (single-flight with the request path,
 //! persisted under the config lock). Failures back off exponentially; a refused refresh token
-//! marks the provider `reauth_required` and logs the command to run. Providers are handled one
-//! at a time, so a daemon starting with many stale tokens does not fire a storm of refreshes.
+//! marks the provider `reauth_required` and logs the command to run. The first pass runs a second
+//! or two after start (jittered), so a token that expired while the daemon was down is renewed
+//! at once; providers are handled one at a time with a pause between refreshes, so a daemon
+//! starting with many stale tokens does not fire a storm of refreshes.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,6 +22,15 @@ use crate::state::AppState;
 pub struct RefreshOptions {
     /// How often expiries are checked (real time).
     pub tick: Duration,
+    /// Wait before the first pass, so a token that expired while the daemon was down is
+    /// renewed right after start, once the daemon is up (never later than `tick`).
+    pub first_pass: Duration,
+    /// Random extra wait before the first pass, up to this, so daemons started together (and
+    /// their token endpoints) are not hit at the same instant.
+    pub first_pass_jitter: Duration,
+    /// Pause between two refreshes in one pass: providers are renewed one after the other,
+    /// spread out, never as a burst.
+    pub spacing: Duration,
     /// First wait after a failed refresh; doubles per failure.
     pub initial_backoff: Duration,
     /// Longest wait after failures.
@@ -30,6 +41,9 @@ impl Default for RefreshOptions {
     fn default() -> Self {
         Self {
             tick: Duration::from_secs(15),
+            first_pass: Duration::from_secs(1),
+            first_pass_jitter: Duration::from_secs(1),
+            spacing: Duration::from_millis(250),
             initial_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(15 * 60),
         }
@@ -61,15 +75,33 @@ pub(crate) fn spawn_refresher(state: AppState, options: RefreshOptions) {
     tokio::spawn(async move {
         let shutdown = state.shutdown_token().clone();
         let mut backoff: HashMap<String, Backoff> = HashMap::new();
+        let mut wait = first_wait(&options, random_fraction());
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
-                () = tokio::time::sleep(options.tick) => {}
+                () = tokio::time::sleep(wait) => {}
             }
+            wait = options.tick;
             run_once(&state, &options, &mut backoff).await;
             state.note_refresh_tick();
         }
     });
+}
+
+/// The wait before the first pass: `first_pass` plus `fraction` (in `[0, 1)`) of the jitter,
+/// never longer than a regular tick.
+fn first_wait(options: &RefreshOptions, fraction: f64) -> Duration {
+    let jitter = options.first_pass_jitter.mul_f64(fraction.clamp(0.0, 1.0));
+    (options.first_pass + jitter).min(options.tick)
+}
+
+/// A number in `[0, 1)` from the OS's randomness (0 when there is none).
+fn random_fraction() -> f64 {
+    let mut bytes = [0u8; 4];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0.0;
+    }
+    f64::from(u32::from_le_bytes(bytes)) / (f64::from(u32::MAX) + 1.0)
 }
 
 /// One pass: refresh every OAuth provider whose token is due, one after the other.
@@ -93,6 +125,7 @@ async fn run_once(
         .filter_map(|(name, entry)| entry.oauth_token_expiry.map(|e| (name.clone(), e)))
         .filter(|(_, expiry)| due(*expiry, clock.now()))
         .collect();
+    let mut refreshed_before = false;
     for (name, _) in candidates {
         if state.credentials().needs_reauth(&name) {
             continue;
@@ -108,6 +141,13 @@ async fn run_once(
         if stored.expires_at.is_none_or(|e| !due(e, clock.now())) {
             continue;
         }
+        if refreshed_before && !options.spacing.is_zero() {
+            tokio::select! {
+                () = state.shutdown_token().cancelled() => return,
+                () = tokio::time::sleep(options.spacing) => {}
+            }
+        }
+        refreshed_before = true;
         match state.credentials().resolve(&name).await {
             Ok(resolved) => {
                 tracing::info!(provider = %name, expires_at = ?resolved.expires_at, "refreshed the OAuth token ahead of expiry");
@@ -133,3 +173,6 @@ async fn run_once(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

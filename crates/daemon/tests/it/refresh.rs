@@ -170,3 +170,60 @@ async fn a_refused_refresh_marks_the_provider_for_a_new_login() {
     );
     daemon.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_token_that_expired_while_the_daemon_was_down_is_refreshed_at_the_first_pass() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at-2", "refresh_token": "rt-2", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let start = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+    let clock = netclaw_oauth::ManualClock::new(start);
+    let home = Home::new();
+    home.add_codex_provider(
+        "chatgpt",
+        &format!("{}/backend-api/codex", server.uri()),
+        &server.uri(),
+        "at-1",
+        "rt-1",
+        start - jiff::SignedDuration::from_mins(10),
+    );
+    let daemon = netclaw_daemon::spawn(
+        home.paths.clone(),
+        home.env(),
+        netclaw_daemon::DaemonOptions {
+            port: Some(0),
+            clock: Some(std::sync::Arc::new(clock)),
+            watch_interval: None,
+            // Regular passes an hour apart: only the first pass, right after start, can do it.
+            refresh: Some(netclaw_daemon::RefreshOptions {
+                tick: Duration::from_secs(3600),
+                first_pass: Duration::ZERO,
+                first_pass_jitter: Duration::ZERO,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut ticks = daemon.state().refresh_ticks();
+    wait_ticks(&mut ticks, 1).await;
+    assert_eq!(token_requests(&server).await, 1);
+    let config = home.store().load(&home.env()).unwrap();
+    assert_eq!(
+        config.credentials["chatgpt"]
+            .oauth_access_token
+            .as_ref()
+            .unwrap()
+            .value
+            .expose_secret(),
+        "at-2"
+    );
+    daemon.shutdown().await.unwrap();
+}
