@@ -111,7 +111,10 @@ async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response
         }
         Frame::Error(error) => Some(ChunkEncoder::error(&GatewayError::from(error))),
     });
-    Ok(crate::fallback::served_by(sse_response(frames).await, &served_by))
+    Ok(crate::fallback::served_by(
+        sse_response(frames).await,
+        &served_by,
+    ))
 }
 
 /// `POST /v1/responses`.
@@ -160,7 +163,10 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
         }
         Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
     });
-    Ok(crate::fallback::served_by(sse_response(frames).await, &served_by))
+    Ok(crate::fallback::served_by(
+        sse_response(frames).await,
+        &served_by,
+    ))
 }
 
 /// What the frame encoder is asked to render.
