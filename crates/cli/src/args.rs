@@ -265,7 +265,13 @@ Examples:
   netclaw chat \"what is a monad?\"
   netclaw chat -m work/gpt-5.5 \"hello\"
   git diff | netclaw chat \"review this\"
-  netclaw chat                                    a conversation (REPL) on a terminal";
+  netclaw chat                                    a conversation (REPL) on a terminal
+
+In the REPL each prompt is sent with the conversation so far. ↑/↓ recall earlier prompts of
+this session; that history is kept in memory only and never written to disk, since prompts may
+hold secrets (a line that starts with a space is not remembered at all). Ctrl-C cancels the
+answer that streams, or clears the line being typed; Ctrl-D or /exit leaves.
+Commands: /model provider/model (switch, keeping the conversation), /clear (start over), /help.";
 
 #[derive(Debug, Args)]
 pub(crate) struct ChatArgs {

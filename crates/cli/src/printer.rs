@@ -170,13 +170,6 @@ impl Printer {
         }
     }
 
-    /// Text on stderr with no newline (prompts such as `Paste the redirect URL: `).
-    pub(crate) fn message_raw(&self, text: &str) {
-        if !self.quiet {
-            self.write_err(text);
-        }
-    }
-
     /// A success line: `✔ text` in green.
     pub(crate) fn success(&self, line: impl Display) {
         let mark = self.paint(Style::new().green().bold(), "✔");

@@ -11,3 +11,5 @@ mod fallback;
 mod init;
 mod oauth;
 mod providers;
+#[cfg(unix)]
+mod repl;

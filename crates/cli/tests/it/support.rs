@@ -71,18 +71,26 @@ impl Netclaw {
         serde_json::from_slice(&std::fs::read(self.config_file()).unwrap()).unwrap()
     }
 
-    /// A command for the binary with only our environment and `--home`.
+    /// A command for the binary with only our environment and `--home`, its stdio piped.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.bare_command(args);
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// A command for the binary with only our environment and `--home`, its stdio inherited
+    /// (a pseudo-terminal sets them up).
+    pub(crate) fn bare_command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_netclaw"));
         command
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .arg("--home")
             .arg(self.home())
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .args(args);
         command
     }
 

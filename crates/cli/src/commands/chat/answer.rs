@@ -1,0 +1,146 @@
+//! One answer, streamed to stdout as it arrives, whichever backend serves it; the one function
+//! both `netclaw chat PROMPT` and the REPL call.
+
+use futures_util::StreamExt;
+use netclaw_daemon::api::{ChatEvent, ChatRequest as DaemonChatRequest};
+use netclaw_providers::chat::{ChatRequest, Message, StreamEvent, Usage};
+
+use super::Target;
+use super::backend::Backend;
+use crate::context::Context;
+use crate::error::CliError;
+use crate::spinner::Spinner;
+
+/// The dim line that says another model answered than the one asked for.
+fn served_note(
+    cx: &Context<'_>,
+    target: &Target,
+    provider: &str,
+    model: &str,
+    reason: Option<&str>,
+) {
+    if provider.eq_ignore_ascii_case(&target.provider) && model == target.model {
+        return;
+    }
+    let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+    cx.printer.message(cx.printer.dim(format!(
+        "served by {provider}/{model} instead of {}/{}{why}",
+        target.provider, target.model
+    )));
+}
+
+/// Streams one answer to stdout; returns its text.
+pub(super) async fn answer(
+    cx: &Context<'_>,
+    backend: &Backend,
+    target: &Target,
+    messages: &[Message],
+) -> Result<String, CliError> {
+    let p = cx.printer;
+    let spinner = Some(Spinner::start(p, "Thinking…"));
+    let mut spinner = spinner;
+    let mut text = String::new();
+    let mut usage: Option<Usage> = None;
+    let mut served = format!("{}/{}", target.provider, target.model);
+    let mut on_text = |piece: &str, text: &mut String| {
+        spinner.take();
+        p.data_raw(piece);
+        text.push_str(piece);
+    };
+    match backend {
+        Backend::Daemon(client) => {
+            let request = DaemonChatRequest {
+                provider: target.explicit.then(|| target.provider.clone()),
+                model: target.explicit.then(|| target.model.clone()),
+                messages: messages.to_vec(),
+                tools: Vec::new(),
+            };
+            let mut stream = client.chat(&request).await.map_err(CliError::from)?;
+            while let Some(event) = stream.next().await {
+                match event.map_err(CliError::from)? {
+                    ChatEvent::ServedBy(by) => {
+                        served_note(
+                            cx,
+                            target,
+                            &by.provider,
+                            &by.model,
+                            by.fallback_reason.as_deref(),
+                        );
+                        served = format!("{}/{}", by.provider, by.model);
+                    }
+                    ChatEvent::Text { text: piece } => on_text(&piece, &mut text),
+                    ChatEvent::Usage(u) => usage = Some(u),
+                    ChatEvent::Error(body) => {
+                        let error = CliError::new(body.message);
+                        return Err(match body.hint {
+                            Some(hint) => error.with_hint(hint),
+                            None => error,
+                        });
+                    }
+                    ChatEvent::Done { .. } => break,
+                    _ => {}
+                }
+            }
+        }
+        Backend::Direct(direct) => {
+            let request = ChatRequest::new(&target.model, messages.to_vec());
+            let answer = direct
+                .resilience
+                .first_answer(&direct.plan, request, direct.threshold, |c| {
+                    direct
+                        .clients
+                        .get(&c.provider)
+                        .cloned()
+                        .unwrap_or_else(|| Err(format!("no provider named `{}`", c.provider)))
+                })
+                .await;
+            let answered = match answer {
+                Ok(answered) => answered,
+                Err(refusal) => {
+                    let error = CliError::new(refusal.message());
+                    return Err(match refusal.hint() {
+                        Some(hint) => error.with_hint(hint),
+                        None => error,
+                    });
+                }
+            };
+            served_note(
+                cx,
+                target,
+                &answered.candidate.provider,
+                &answered.candidate.model,
+                answered.fallback_reason().as_deref(),
+            );
+            served = answered.candidate.public_name();
+            let mut stream = answered.into_stream();
+            while let Some(event) = stream.next().await {
+                match event {
+                    Ok(StreamEvent::TextDelta { text: piece }) => on_text(&piece, &mut text),
+                    Ok(StreamEvent::Usage(u)) => usage = Some(u),
+                    Ok(StreamEvent::Done { .. }) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        let error = CliError::new(e.summary());
+                        return Err(match e.hint() {
+                            Some(hint) => error.with_hint(hint),
+                            None => error,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    drop(spinner);
+    if !text.ends_with('\n') {
+        p.data_raw("\n");
+    }
+    if let Some(u) = usage {
+        p.detail(p.dim(format!(
+            "{served}: {} input + {} output = {} tokens",
+            u.input_tokens,
+            u.output_tokens,
+            u.total_tokens()
+        )));
+    }
+    Ok(text)
+}
