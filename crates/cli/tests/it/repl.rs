@@ -238,6 +238,13 @@ async fn the_repl_talks_through_a_running_daemon_and_switches_models() {
             repl.exp_string("hello daemon").unwrap();
             enter(&mut repl, " again");
             repl.exp_string("reply 2").unwrap();
+            // A line that starts with a space is sent but not remembered: ↑ skips it.
+            enter(&mut repl, " my token is sk-not-remembered");
+            repl.exp_string("reply 3").unwrap();
+            keys(&mut repl, UP);
+            repl.exp_string("hello daemon again").unwrap();
+            repl.send_control('c').unwrap();
+            expect_prompt(&mut repl);
             enter(&mut repl, "/nope");
             repl.exp_string("no REPL command `/nope`").unwrap();
             exit_with_ctrl_d(repl)
