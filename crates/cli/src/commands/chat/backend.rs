@@ -5,11 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use netclaw_config::AuthMethod;
-use netclaw_providers::chat::{
-    AnthropicClient, ChatClient, ChatCompletionsClient, ClientConfig, CodexClient,
-    CompletionsFlavor, OllamaClient, OpenAiResponsesClient,
-};
-use netclaw_providers::descriptor::ProviderKind;
+use netclaw_providers::chat::{ChatClient, ClientConfig, client_for};
 use netclaw_providers::resilience::{Candidate, Plan, Resilience};
 
 use super::super::daemon::running;
@@ -111,11 +107,12 @@ fn direct_client(
     let doc = home.store.read()?;
     let entry = doc.provider(name)?.ok_or_else(|| no_such_provider(name))?;
     let descriptor = home.descriptor(&entry.provider_type)?;
-    let method = if entry.auth_method == AuthMethod::None && !descriptor.credential_optional() {
-        descriptor.default_auth_method()
-    } else {
-        entry.auth_method
-    };
+    let has_key = home
+        .store
+        .load(&cx.env)?
+        .provider(name)
+        .is_some_and(|(_, _, credentials)| credentials.api_key.is_some());
+    let method = descriptor.effective_auth_method(entry.auth_method, has_key);
     let endpoint = descriptor
         .effective_endpoint(entry.endpoint.as_deref(), method)
         .ok_or_else(|| CliError::new(format!("provider `{name}` has no endpoint")))?;
@@ -124,21 +121,5 @@ fn direct_client(
     if method != AuthMethod::None {
         config = config.with_bearer(manager(home, cx, &http).bearer_source(name));
     }
-    let built: Result<Arc<dyn ChatClient>, _> = match descriptor.kind {
-        ProviderKind::OpenAi if method.is_oauth() => {
-            CodexClient::new(config).map(|c| Arc::new(c) as _)
-        }
-        ProviderKind::OpenAi => OpenAiResponsesClient::new(config).map(|c| Arc::new(c) as _),
-        ProviderKind::Anthropic => AnthropicClient::new(config).map(|c| Arc::new(c) as _),
-        ProviderKind::OpenRouter => {
-            ChatCompletionsClient::new(config, CompletionsFlavor::OpenRouter)
-                .map(|c| Arc::new(c) as _)
-        }
-        ProviderKind::Ollama => OllamaClient::new(config).map(|c| Arc::new(c) as _),
-        ProviderKind::OpenAiCompatible => {
-            ChatCompletionsClient::new(config, CompletionsFlavor::Compatible)
-                .map(|c| Arc::new(c) as _)
-        }
-    };
-    built.map_err(|e| CliError::new(e.summary()))
+    client_for(descriptor.kind, method, config).map_err(|e| CliError::new(e.summary()))
 }
