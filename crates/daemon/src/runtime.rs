@@ -18,6 +18,8 @@ pub(crate) struct Runtime {
     clients: Mutex<HashMap<String, Arc<dyn ChatClient>>>,
     /// Timeouts and retries of the chat clients; `None` uses the defaults.
     http: Option<HttpSettings>,
+    /// The daemon's one HTTP client, shared by every chat client (one pool, one set of roots).
+    http_client: Option<reqwest::Client>,
 }
 
 /// Why a provider cannot be used for chat.
@@ -66,12 +68,16 @@ impl Runtime {
             stamps,
             clients: Mutex::new(HashMap::new()),
             http: None,
+            http_client: None,
         })
     }
 
-    /// Builds chat clients with `http` (timeouts, retries) instead of the defaults.
-    pub(crate) fn with_http(mut self, http: Option<HttpSettings>) -> Self {
+    /// Builds chat clients with `http` (timeouts, retries) instead of the defaults, sending
+    /// over `client` (the daemon's one HTTP client: each client of its own would load the TLS
+    /// roots again, about 1.7 MB).
+    pub(crate) fn with_http(mut self, http: Option<HttpSettings>, client: reqwest::Client) -> Self {
         self.http = http;
+        self.http_client = Some(client);
         self
     }
 
@@ -87,6 +93,7 @@ impl Runtime {
             stamps: [None, None],
             clients: Mutex::new(HashMap::new()),
             http: None,
+            http_client: None,
         }
     }
 
@@ -153,6 +160,9 @@ impl Runtime {
         let mut config = ClientConfig::new(name, endpoint);
         if let Some(http) = &self.http {
             config = config.with_http(http.clone());
+        }
+        if let Some(client) = &self.http_client {
+            config = config.with_http_client(client.clone());
         }
         if method != AuthMethod::None {
             config = config.with_bearer(credentials.bearer_source(name));

@@ -110,8 +110,14 @@ impl AppState {
     /// error on `/api/health`.
     pub fn new(init: StateInit) -> Self {
         let store = ConfigStore::new(init.paths.clone(), &init.env);
+        // One HTTP client for everything the daemon sends (tokens, probes, chat): building a
+        // client loads the system's TLS roots, so a second one would cost its memory again.
+        let connect_timeout = init.chat_http.as_ref().map_or_else(
+            || HttpSettings::default().connect_timeout,
+            |h| h.connect_timeout,
+        );
         let http = reqwest::Client::builder()
-            .no_proxy()
+            .connect_timeout(connect_timeout)
             .build()
             .unwrap_or_default();
         let token_store = Arc::new(ConfigTokenStore::new(store.clone(), init.env.clone()));
@@ -122,10 +128,17 @@ impl AppState {
             init.env.clone(),
         ));
         let (runtime, error) = match Runtime::load(&store, &init.env, init.clock.now()) {
-            Ok(runtime) => (runtime.with_http(init.chat_http.clone()), None),
+            Ok(runtime) => (
+                runtime.with_http(init.chat_http.clone(), http.clone()),
+                None,
+            ),
             Err(error) => {
                 tracing::error!(%error, "cannot load the configuration; starting with none");
-                (Runtime::empty(init.clock.now()), Some(error))
+                let empty = Runtime::empty(init.clock.now());
+                (
+                    empty.with_http(init.chat_http.clone(), http.clone()),
+                    Some(error),
+                )
             }
         };
         let resilience =
@@ -250,7 +263,8 @@ impl AppState {
             .and_then(|r| r);
         let result = match loaded {
             Ok(runtime) => {
-                let runtime = runtime.with_http(self.inner.chat_http.clone());
+                let runtime =
+                    runtime.with_http(self.inner.chat_http.clone(), self.inner.http.clone());
                 let providers = runtime.provider_names().len();
                 *write(&self.inner.runtime) = Arc::new(runtime);
                 *write(&self.inner.config_error) = None;

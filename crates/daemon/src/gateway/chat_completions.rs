@@ -325,6 +325,10 @@ pub(crate) fn completion_body(id: &str, created: i64, model: &str, answer: &Chat
 }
 
 /// Builds the `chat.completion.chunk` frames of one streamed answer.
+///
+/// Frames are written straight into a string (no `serde_json::Value` per chunk): a streamed
+/// answer is mostly small text deltas, and building, hashing and dropping a map for each was a
+/// large share of the gateway's cost per token.
 #[derive(Debug)]
 pub(crate) struct ChunkEncoder {
     head: String,
@@ -332,14 +336,20 @@ pub(crate) struct ChunkEncoder {
     tool_calls: usize,
 }
 
+/// The bytes after a delta object up to the end of the frame, when the choice is not finished.
+const OPEN_CHOICE_TAIL: &str = ",\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+
 impl ChunkEncoder {
     pub(crate) fn new(id: &str, created: i64, model: &str, include_usage: bool) -> Self {
         // Every chunk starts with the same fields; serialize them once.
-        let head = format!(
-            r#"{{"id":{},"object":"chat.completion.chunk","created":{created},"model":{},"system_fingerprint":null"#,
-            Value::String(id.to_owned()),
-            Value::String(model.to_owned())
-        );
+        let mut head = String::with_capacity(96 + id.len() + model.len());
+        head.push_str("data: {\"id\":");
+        json_string(&mut head, id);
+        head.push_str(",\"object\":\"chat.completion.chunk\",\"created\":");
+        head.push_str(&created.to_string());
+        head.push_str(",\"model\":");
+        json_string(&mut head, model);
+        head.push_str(",\"system_fingerprint\":null,\"choices\":");
         Self {
             head,
             include_usage,
@@ -347,49 +357,60 @@ impl ChunkEncoder {
         }
     }
 
-    fn frame(&self, choices: &str, usage: Option<&Value>) -> String {
-        let mut out = String::with_capacity(self.head.len() + choices.len() + 32);
-        out.push_str("data: ");
+    /// A frame whose single choice carries `delta` (written by `write_delta`), unfinished.
+    fn delta_frame(&self, extra: usize, write_delta: impl FnOnce(&mut String)) -> String {
+        let mut out = String::with_capacity(self.head.len() + extra + 96);
         out.push_str(&self.head);
-        out.push_str(r#","choices":"#);
-        out.push_str(choices);
-        if let Some(usage) = usage {
-            out.push_str(r#","usage":"#);
-            out.push_str(&usage.to_string());
-        }
-        out.push_str("}\n\n");
+        out.push_str("[{\"index\":0,\"delta\":");
+        write_delta(&mut out);
+        out.push_str(OPEN_CHOICE_TAIL);
         out
     }
 
-    fn delta(&self, delta: &Value, finish: Option<&str>) -> String {
-        let choices =
-            json!([{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]);
-        self.frame(&choices.to_string(), None)
+    /// A frame with one string field in the delta.
+    fn string_delta(&self, key: &str, text: &str) -> String {
+        self.delta_frame(key.len() + text.len(), |out| {
+            out.push_str("{\"");
+            out.push_str(key);
+            out.push_str("\":");
+            json_string(out, text);
+            out.push('}');
+        })
     }
 
     /// The first frame: the assistant role.
     pub(crate) fn role(&self) -> String {
-        self.delta(&json!({"role": "assistant", "content": ""}), None)
+        self.delta_frame(0, |out| {
+            out.push_str("{\"role\":\"assistant\",\"content\":\"\"}");
+        })
     }
 
     /// A text delta.
     pub(crate) fn text(&self, text: &str) -> String {
-        self.delta(&json!({"content": text}), None)
+        self.string_delta("content", text)
     }
 
     /// A reasoning delta (`reasoning_content`, as DeepSeek-style clients read it).
     pub(crate) fn reasoning(&self, text: &str) -> String {
-        self.delta(&json!({"reasoning_content": text}), None)
+        self.string_delta("reasoning_content", text)
     }
 
     /// One complete tool call.
     pub(crate) fn tool_call(&mut self, call: &ToolCall) -> String {
         let index = self.tool_calls;
         self.tool_calls += 1;
-        self.delta(
-            &json!({"tool_calls": [{"index": index, "id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.arguments}}]}),
-            None,
-        )
+        let extra = call.id.len() + call.name.len() + call.arguments.len();
+        self.delta_frame(extra, |out| {
+            out.push_str("{\"tool_calls\":[{\"index\":");
+            out.push_str(&index.to_string());
+            out.push_str(",\"id\":");
+            json_string(out, &call.id);
+            out.push_str(",\"type\":\"function\",\"function\":{\"name\":");
+            json_string(out, &call.name);
+            out.push_str(",\"arguments\":");
+            json_string(out, &call.arguments);
+            out.push_str("}}]}");
+        })
     }
 
     /// The closing frames: finish reason, usage when asked for, and `[DONE]`.
@@ -399,10 +420,17 @@ impl ChunkEncoder {
         } else {
             stop
         };
-        let mut out = self.delta(&json!({}), Some(finish_reason(stop)));
+        let mut out = String::with_capacity(2 * self.head.len() + 256);
+        out.push_str(&self.head);
+        out.push_str("[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"");
+        out.push_str(finish_reason(stop));
+        out.push_str("\"}]}\n\n");
         if self.include_usage {
             let usage = usage.copied().unwrap_or_default();
-            out.push_str(&self.frame("[]", Some(&usage_json(&usage))));
+            out.push_str(&self.head);
+            out.push_str("[],\"usage\":");
+            out.push_str(&usage_json(&usage).to_string());
+            out.push_str("}\n\n");
         }
         out.push_str("data: [DONE]\n\n");
         out
@@ -412,4 +440,37 @@ impl ChunkEncoder {
     pub(crate) fn error(error: &GatewayError) -> String {
         format!("data: {}\n\ndata: [DONE]\n\n", error.body())
     }
+}
+
+/// Appends `text` as a JSON string, escaped exactly as `serde_json` does (the short escapes
+/// `\b \t \n \f \r`, `\u00XX` for other control characters, everything else as is).
+pub(crate) fn json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape: &str = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }

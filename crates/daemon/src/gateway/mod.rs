@@ -56,8 +56,14 @@ fn new_id(prefix: &str) -> String {
         let nanos = jiff::Timestamp::now().as_nanosecond().to_le_bytes();
         bytes.copy_from_slice(&nanos[..12]);
     }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}{hex}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(prefix.len() + 2 * bytes.len());
+    id.push_str(prefix);
+    for byte in bytes {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    id
 }
 
 fn now_secs() -> i64 {

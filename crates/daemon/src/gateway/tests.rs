@@ -138,3 +138,34 @@ fn responses_body_and_events_match_openai_shapes() {
     out.push_str(&encoder.finish(StopReason::ToolUse, Some(&usage())));
     insta::assert_snapshot!("responses_events", out);
 }
+
+#[test]
+fn json_strings_are_escaped_exactly_as_serde_json_escapes_them() {
+    let mut every_ascii: String = (0u8..0x80).map(char::from).collect();
+    every_ascii.push_str("é ünï 💡 \u{2028} end\\\"");
+    for text in [
+        "",
+        "plain",
+        "a\"b\\c\nd\re\tf\u{8}g\u{c}h\u{1}i\u{1f}j\u{7f}",
+        &every_ascii,
+    ] {
+        let mut ours = String::new();
+        super::chat_completions::json_string(&mut ours, text);
+        assert_eq!(ours, serde_json::to_string(text).unwrap(), "{text:?}");
+    }
+}
+
+#[test]
+fn text_chunks_with_escapes_are_valid_json_with_the_text() {
+    let encoder = ChunkEncoder::new("chatcmpl-\"1\"", 7, "a/b\\c", false);
+    let text = "line\n\"quoted\"\t\u{1}";
+    let frame = encoder.text(text);
+    let json = frame
+        .strip_prefix("data: ")
+        .and_then(|f| f.strip_suffix("\n\n"))
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["choices"][0]["delta"]["content"], text);
+    assert_eq!(value["id"], "chatcmpl-\"1\"");
+    assert_eq!(value["model"], "a/b\\c");
+}

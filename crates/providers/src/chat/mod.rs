@@ -64,6 +64,10 @@ pub struct ClientConfig {
     pub bearer: Option<Arc<dyn BearerSource>>,
     /// Timeouts, retries and user agent.
     pub http: HttpSettings,
+    /// An existing HTTP client to send with (its connection pool and TLS roots are shared);
+    /// `None` builds one from [`HttpSettings::connect_timeout`]. A shared client keeps its own
+    /// connect timeout; the other limits of `http` apply either way.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl ClientConfig {
@@ -74,6 +78,7 @@ impl ClientConfig {
             base_url: base_url.into(),
             bearer: None,
             http: HttpSettings::default(),
+            http_client: None,
         }
     }
 
@@ -86,6 +91,13 @@ impl ClientConfig {
     /// Use `http` settings.
     pub fn with_http(mut self, http: HttpSettings) -> Self {
         self.http = http;
+        self
+    }
+
+    /// Send with `client` instead of building a new one: every client of a process can share
+    /// one connection pool and one loaded set of TLS roots.
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
         self
     }
 

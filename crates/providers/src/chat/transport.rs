@@ -32,12 +32,21 @@ pub(crate) struct Transport {
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 impl Transport {
-    /// A transport for `wire` with a reqwest client built from `settings`.
+    /// A transport for `wire` over `client`, or over a reqwest client built from `settings`.
     pub(crate) fn new(
         wire: Box<dyn Wire>,
         settings: HttpSettings,
         bearer: Option<Arc<dyn BearerSource>>,
+        client: Option<reqwest::Client>,
     ) -> Result<Self, ChatError> {
+        if let Some(http) = client {
+            return Ok(Self {
+                wire,
+                http,
+                settings,
+                bearer,
+            });
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .build()

@@ -53,14 +53,21 @@ impl ChatCompletionsClient {
             CompletionsFlavor::OpenRouter => "OpenRouter",
             CompletionsFlavor::Compatible => "OpenAI-compatible server",
         };
+        let parsed_url = reqwest::Url::parse(&url).ok();
         let wire = CompletionsWire {
             provider: ProviderRef::new(&config.provider, label),
+            user_agent: HeaderValue::from_str(&config.http.user_agent).ok(),
             url,
-            user_agent: config.http.user_agent.clone(),
+            parsed_url,
             flavor,
         };
         Ok(Self {
-            transport: Arc::new(Transport::new(Box::new(wire), config.http, config.bearer)?),
+            transport: Arc::new(Transport::new(
+                Box::new(wire),
+                config.http,
+                config.bearer,
+                config.http_client,
+            )?),
         })
     }
 }
@@ -79,7 +86,10 @@ impl ChatClient for ChatCompletionsClient {
 struct CompletionsWire {
     provider: ProviderRef,
     url: String,
-    user_agent: String,
+    /// `url` parsed once; `None` when it does not parse (each request then reports why).
+    parsed_url: Option<reqwest::Url>,
+    /// The `User-Agent` value, checked once; `None` when it is not a valid header value.
+    user_agent: Option<HeaderValue>,
     flavor: CompletionsFlavor,
 }
 
@@ -98,7 +108,7 @@ impl Wire for CompletionsWire {
         request: &ChatRequest,
         bearer: Option<&Bearer>,
     ) -> Result<reqwest::RequestBuilder, ChatError> {
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(8);
         if bearer.is_some() || self.flavor == CompletionsFlavor::OpenRouter {
             headers.insert(AUTHORIZATION, bearer_header(&self.provider, bearer)?);
         }
@@ -106,13 +116,17 @@ impl Wire for CompletionsWire {
             headers.insert("http-referer", HeaderValue::from_static(OPENROUTER_REFERER));
             headers.insert("x-title", HeaderValue::from_static("netclaw"));
         }
-        if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
-            headers.insert(USER_AGENT, agent);
+        if let Some(agent) = &self.user_agent {
+            headers.insert(USER_AGENT, agent.clone());
         }
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let body = body::body(request, self.flavor).to_string();
-        Ok(http.post(&self.url).headers(headers).body(body))
+        let builder = match &self.parsed_url {
+            Some(url) => http.post(url.clone()),
+            None => http.post(&self.url),
+        };
+        Ok(builder.headers(headers).body(body))
     }
 
     fn http_error(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ChatError {

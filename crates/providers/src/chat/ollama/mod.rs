@@ -40,7 +40,12 @@ impl OllamaClient {
             user_agent: config.http.user_agent.clone(),
         };
         Ok(Self {
-            transport: Arc::new(Transport::new(Box::new(wire), config.http, config.bearer)?),
+            transport: Arc::new(Transport::new(
+                Box::new(wire),
+                config.http,
+                config.bearer,
+                config.http_client,
+            )?),
         })
     }
 }

@@ -44,7 +44,12 @@ impl CodexClient {
     pub fn new(config: ClientConfig) -> Result<Self, ChatError> {
         let wire = ResponsesWire::new(&config, Flavor::Codex);
         Ok(Self {
-            transport: Arc::new(Transport::new(Box::new(wire), config.http, config.bearer)?),
+            transport: Arc::new(Transport::new(
+                Box::new(wire),
+                config.http,
+                config.bearer,
+                config.http_client,
+            )?),
         })
     }
 }
@@ -70,7 +75,12 @@ impl OpenAiResponsesClient {
     pub fn new(config: ClientConfig) -> Result<Self, ChatError> {
         let wire = ResponsesWire::new(&config, Flavor::ApiKey);
         Ok(Self {
-            transport: Arc::new(Transport::new(Box::new(wire), config.http, config.bearer)?),
+            transport: Arc::new(Transport::new(
+                Box::new(wire),
+                config.http,
+                config.bearer,
+                config.http_client,
+            )?),
         })
     }
 }

@@ -115,7 +115,11 @@ impl SseParser {
 
     fn dispatch(&mut self, on_event: &mut impl FnMut(SseEvent<'_>)) {
         if self.has_data {
-            let data = String::from_utf8_lossy(&self.data);
+            // Valid UTF-8 (every real stream) is checked by the fast validator and borrowed.
+            let data = match std::str::from_utf8(&self.data) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&self.data),
+            };
             on_event(SseEvent {
                 event: &self.event,
                 data: &data,
