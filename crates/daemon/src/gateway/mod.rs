@@ -49,21 +49,44 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, GatewayError
         .map_err(|e| GatewayError::invalid(format!("invalid request body: {e}")))
 }
 
+/// A fresh id such as `chatcmpl-…`: 24 hex digits, unique within the daemon (a counter run
+/// through a bijective mix) and across daemons (per-process random bits). Ids need not be
+/// secret, so one read of the system's randomness serves the whole process.
 fn new_id(prefix: &str) -> String {
-    let mut bytes = [0u8; 12];
-    // Ids only need to be unique, not secret; fall back to the clock if randomness fails.
-    if getrandom::fill(&mut bytes).is_err() {
-        let nanos = jiff::Timestamp::now().as_nanosecond().to_le_bytes();
-        bytes.copy_from_slice(&nanos[..12]);
-    }
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEED: OnceLock<(u64, u32)> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let (base, tag) = *SEED.get_or_init(|| {
+        let mut bytes = [0u8; 12];
+        // Fall back to the clock if randomness fails.
+        if getrandom::fill(&mut bytes).is_err() {
+            let nanos = jiff::Timestamp::now().as_nanosecond().to_le_bytes();
+            bytes.copy_from_slice(&nanos[..12]);
+        }
+        let (base, tag) = bytes.split_at(8);
+        (
+            u64::from_le_bytes(base.try_into().unwrap_or_default()),
+            u32::from_le_bytes(tag.try_into().unwrap_or_default()),
+        )
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let unique = mix(base.wrapping_add(n));
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut id = String::with_capacity(prefix.len() + 2 * bytes.len());
+    let mut id = String::with_capacity(prefix.len() + 24);
     id.push_str(prefix);
-    for byte in bytes {
+    for byte in unique.to_be_bytes().into_iter().chain(tag.to_be_bytes()) {
         id.push(char::from(HEX[usize::from(byte >> 4)]));
         id.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     id
+}
+
+/// SplitMix64's finalizer: a bijection on `u64`, so distinct counters give distinct ids.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 fn now_secs() -> i64 {

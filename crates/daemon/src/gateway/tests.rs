@@ -169,3 +169,15 @@ fn text_chunks_with_escapes_are_valid_json_with_the_text() {
     assert_eq!(value["id"], "chatcmpl-\"1\"");
     assert_eq!(value["model"], "a/b\\c");
 }
+
+#[test]
+fn response_ids_are_distinct_and_shaped_like_openai_ids() {
+    let ids: std::collections::HashSet<String> =
+        (0..10_000).map(|_| super::new_id("chatcmpl-")).collect();
+    assert_eq!(ids.len(), 10_000);
+    for id in ids.iter().take(50) {
+        let hex = id.strip_prefix("chatcmpl-").unwrap();
+        assert_eq!(hex.len(), 24, "{id}");
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    }
+}

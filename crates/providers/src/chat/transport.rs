@@ -2,11 +2,13 @@
 //! idle timeout and incremental decoding of the body.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
+use futures_util::{FutureExt, StreamExt};
 
 use crate::bearer::{Bearer, BearerSource};
 
@@ -73,6 +75,7 @@ impl Transport {
             retries: 0,
             refreshed: false,
             bearer: None,
+            scratch: Vec::new(),
         };
         ChatStream::new(futures_util::stream::unfold(run, |mut run| async move {
             let item = run.next().await?;
@@ -92,6 +95,9 @@ enum State {
         body: BoxStream<'static, reqwest::Result<Bytes>>,
         framer: Framer,
         decoder: Box<dyn Decoder>,
+        /// The idle limit, pushed back before every read: one timer for the whole stream
+        /// (moving a deadline later is cheap; a new timer per chunk was not).
+        idle: Pin<Box<tokio::time::Sleep>>,
     },
     Finished,
 }
@@ -105,6 +111,8 @@ struct Run {
     retries: u32,
     refreshed: bool,
     bearer: Option<Bearer>,
+    /// The events decoded from one chunk, reused from chunk to chunk.
+    scratch: Vec<StreamEvent>,
 }
 
 impl Run {
@@ -129,10 +137,12 @@ impl Run {
                             Framing::Sse => Framer::Sse(SseParser::new()),
                             Framing::Ndjson => Framer::Ndjson(NdjsonParser::new()),
                         };
+                        let idle = self.transport.settings.idle_timeout;
                         self.state = State::Body {
                             body: response.bytes_stream().boxed(),
                             framer,
                             decoder: wire.decoder(),
+                            idle: Box::pin(tokio::time::sleep(idle)),
                         };
                     }
                     Err(error) => self.fail(Vec::new(), error).await,
@@ -141,10 +151,20 @@ impl Run {
                     body,
                     framer,
                     decoder,
+                    idle: idle_timer,
                 } => {
                     let idle = self.transport.settings.idle_timeout;
-                    let mut events = Vec::new();
-                    let outcome = match tokio::time::timeout(idle, body.next()).await {
+                    let mut events = std::mem::take(&mut self.scratch);
+                    // The limit counts from when the next chunk is asked for, as before.
+                    idle_timer
+                        .as_mut()
+                        .reset(tokio::time::Instant::now() + idle);
+                    let next = tokio::select! {
+                        biased;
+                        next = body.next() => Ok(next),
+                        () = idle_timer.as_mut() => Err(()),
+                    };
+                    let outcome = match next {
                         Ok(Some(Ok(chunk))) => {
                             decode_chunk(framer, decoder.as_mut(), &chunk, &mut events)
                         }
@@ -163,9 +183,13 @@ impl Run {
                         Ok(ended) => {
                             let done =
                                 ended || matches!(events.last(), Some(StreamEvent::Done { .. }));
-                            self.pending.extend(events.into_iter().map(Ok));
+                            self.pending.extend(events.drain(..).map(Ok));
+                            self.scratch = events;
                             if done {
-                                self.state = State::Finished;
+                                let finished = std::mem::replace(&mut self.state, State::Finished);
+                                if let State::Body { body, .. } = finished {
+                                    release_connection(body, idle);
+                                }
                             }
                         }
                         Err(error) => self.fail(events, error).await,
@@ -267,6 +291,27 @@ impl Run {
             return Err(transport.wire.http_error(status, &headers, &body));
         }
     }
+}
+
+/// Reads what is left of a body whose answer is complete (usually just the end of the
+/// chunked encoding), so its keep-alive connection goes back to the pool instead of being
+/// closed and opened again for the next request. Done here when the rest is already in,
+/// else by a task that gives up after `limit`.
+fn release_connection(mut body: BoxStream<'static, reqwest::Result<Bytes>>, limit: Duration) {
+    loop {
+        match body.next().now_or_never() {
+            Some(Some(Ok(_))) => continue,
+            Some(Some(Err(_)) | None) => return,
+            None => break,
+        }
+    }
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    tokio::spawn(async move {
+        let rest = async { while let Some(Ok(_)) = body.next().await {} };
+        let _ = tokio::time::timeout(limit.min(Duration::from_secs(5)), rest).await;
+    });
 }
 
 /// Feed one chunk; `Ok(true)` when the decoder saw the end of the answer.
