@@ -20,7 +20,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use netclaw_providers::chat::{ChatError, ChatStream, StopReason, StreamEvent, Usage, collect};
+use netclaw_providers::chat::{
+    ChatError, ChatResponse, ChatStream, StopReason, StreamEvent, ToolCall, Usage, collect,
+};
+use netclaw_providers::resilience::Served;
 use serde_json::json;
 
 pub(crate) use error::GatewayError;
@@ -111,39 +114,14 @@ async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response
     let chat = request.into_chat_request(plan.first_model())?;
     let served = (state.serve_chat(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
-    let served_by = served.candidate.public_name();
-    let id = new_id("chatcmpl-");
-    let created = now_secs();
-    if !streaming {
-        let answer = collect(served.into_stream()).await?;
-        let body = completion_body(&id, created, &served_by, &answer);
-        return Ok(crate::fallback::served_by(
-            Json(body).into_response(),
-            &served_by,
-        ));
+    let answer = Answer::new(state, served, "chatcmpl-");
+    if streaming {
+        let encoder =
+            ChunkEncoder::new(&answer.id, answer.created, &answer.served_by, include_usage);
+        Ok(answer.stream(encoder).await)
+    } else {
+        answer.collected(completion_body).await
     }
-    let (first, events) = (served.first, served.stream);
-    let mut encoder = ChunkEncoder::new(&id, created, &served_by, include_usage);
-    let mut usage: Option<Usage> = None;
-    let head = encoder.role();
-    let frames = sse_frames(state, head, first, events, move |item| match item {
-        Frame::Event(StreamEvent::TextDelta { text }) => Some(encoder.text(&text)),
-        Frame::Event(StreamEvent::ReasoningDelta { text }) => Some(encoder.reasoning(&text)),
-        Frame::Event(StreamEvent::ToolCall(call)) => Some(encoder.tool_call(&call)),
-        Frame::Event(StreamEvent::Usage(u)) => {
-            usage = Some(u);
-            None
-        }
-        Frame::Event(StreamEvent::RateLimits(_)) => None,
-        Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
-            Some(encoder.finish(stop_reason, usage.as_ref()))
-        }
-        Frame::Error(error) => Some(ChunkEncoder::error(&GatewayError::from(error))),
-    });
-    Ok(crate::fallback::served_by(
-        sse_response(frames).await,
-        &served_by,
-    ))
 }
 
 /// `POST /v1/responses`.
@@ -163,39 +141,128 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
     let chat = request.into_chat_request(plan.first_model())?;
     let served = (state.serve_chat(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
-    let served_by = served.candidate.public_name();
-    let id = new_id("resp_");
-    let created = now_secs();
-    if !streaming {
-        let answer = collect(served.into_stream()).await?;
-        let body = response_body(&id, created, &served_by, &answer);
-        return Ok(crate::fallback::served_by(
-            Json(body).into_response(),
-            &served_by,
-        ));
+    let answer = Answer::new(state, served, "resp_");
+    if streaming {
+        let encoder = ResponsesEncoder::new(&answer.id, answer.created, &answer.served_by);
+        Ok(answer.stream(encoder).await)
+    } else {
+        answer.collected(response_body).await
     }
-    let (first, events) = (served.first, served.stream);
-    let mut encoder = ResponsesEncoder::new(&id, created, &served_by);
-    let mut usage: Option<Usage> = None;
-    let head = encoder.start();
-    let frames = sse_frames(state, head, first, events, move |item| match item {
-        Frame::Event(StreamEvent::TextDelta { text }) => Some(encoder.text(&text)),
-        Frame::Event(StreamEvent::ReasoningDelta { text }) => Some(encoder.reasoning(&text)),
-        Frame::Event(StreamEvent::ToolCall(call)) => Some(encoder.tool_call(&call)),
-        Frame::Event(StreamEvent::Usage(u)) => {
-            usage = Some(u);
-            None
+}
+
+/// How one OpenAI API renders the normalized events as SSE frames.
+trait FrameEncoder: Send + 'static {
+    /// The frames that open the stream.
+    fn head(&mut self) -> String;
+    /// A piece of answer text.
+    fn text(&mut self, text: &str) -> String;
+    /// A piece of reasoning.
+    fn reasoning(&mut self, text: &str) -> String;
+    /// A whole tool call.
+    fn tool_call(&mut self, call: &ToolCall) -> String;
+    /// The closing frames, with the usage when upstream reported it.
+    fn finish(&mut self, stop: StopReason, usage: Option<&Usage>) -> String;
+    /// An error after the stream started.
+    fn error(&mut self, error: &GatewayError) -> String;
+}
+
+impl FrameEncoder for ChunkEncoder {
+    fn head(&mut self) -> String {
+        self.role()
+    }
+    fn text(&mut self, text: &str) -> String {
+        ChunkEncoder::text(self, text)
+    }
+    fn reasoning(&mut self, text: &str) -> String {
+        ChunkEncoder::reasoning(self, text)
+    }
+    fn tool_call(&mut self, call: &ToolCall) -> String {
+        ChunkEncoder::tool_call(self, call)
+    }
+    fn finish(&mut self, stop: StopReason, usage: Option<&Usage>) -> String {
+        ChunkEncoder::finish(self, stop, usage)
+    }
+    fn error(&mut self, error: &GatewayError) -> String {
+        ChunkEncoder::error(error)
+    }
+}
+
+impl FrameEncoder for ResponsesEncoder {
+    fn head(&mut self) -> String {
+        self.start()
+    }
+    fn text(&mut self, text: &str) -> String {
+        ResponsesEncoder::text(self, text)
+    }
+    fn reasoning(&mut self, text: &str) -> String {
+        ResponsesEncoder::reasoning(self, text)
+    }
+    fn tool_call(&mut self, call: &ToolCall) -> String {
+        ResponsesEncoder::tool_call(self, call)
+    }
+    fn finish(&mut self, stop: StopReason, usage: Option<&Usage>) -> String {
+        ResponsesEncoder::finish(self, stop, usage)
+    }
+    fn error(&mut self, error: &GatewayError) -> String {
+        ResponsesEncoder::error(self, error)
+    }
+}
+
+/// An answer that a model has started to give, on its way back in one API's shape.
+struct Answer {
+    state: AppState,
+    served: Served,
+    /// `<provider>/<model>` of the model that answered.
+    served_by: String,
+    id: String,
+    created: i64,
+}
+
+impl Answer {
+    fn new(state: AppState, served: Served, id_prefix: &str) -> Self {
+        Self {
+            state,
+            served_by: served.candidate.public_name(),
+            served,
+            id: new_id(id_prefix),
+            created: now_secs(),
         }
-        Frame::Event(StreamEvent::RateLimits(_)) => None,
-        Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
-            Some(encoder.finish(stop_reason, usage.as_ref()))
-        }
-        Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
-    });
-    Ok(crate::fallback::served_by(
-        sse_response(frames).await,
-        &served_by,
-    ))
+    }
+
+    /// The whole answer as one JSON body (`stream: false`).
+    async fn collected(
+        self,
+        body: fn(&str, i64, &str, &ChatResponse) -> serde_json::Value,
+    ) -> Result<Response, GatewayError> {
+        let answer = collect(self.served.into_stream()).await?;
+        let json = body(&self.id, self.created, &self.served_by, &answer);
+        Ok(crate::fallback::served_by(
+            Json(json).into_response(),
+            &self.served_by,
+        ))
+    }
+
+    /// The answer as SSE frames rendered by `encoder` (`stream: true`).
+    async fn stream(self, mut encoder: impl FrameEncoder) -> Response {
+        let mut usage: Option<Usage> = None;
+        let head = encoder.head();
+        let Served { first, stream, .. } = self.served;
+        let frames = sse_frames(self.state, head, first, stream, move |item| match item {
+            Frame::Event(StreamEvent::TextDelta { text }) => Some(encoder.text(&text)),
+            Frame::Event(StreamEvent::ReasoningDelta { text }) => Some(encoder.reasoning(&text)),
+            Frame::Event(StreamEvent::ToolCall(call)) => Some(encoder.tool_call(&call)),
+            Frame::Event(StreamEvent::Usage(u)) => {
+                usage = Some(u);
+                None
+            }
+            Frame::Event(StreamEvent::RateLimits(_)) => None,
+            Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
+                Some(encoder.finish(stop_reason, usage.as_ref()))
+            }
+            Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
+        });
+        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+    }
 }
 
 /// What the frame encoder is asked to render.
