@@ -112,3 +112,37 @@ async fn chat_says_a_fallback_answered_and_provider_list_shows_the_cooldown() {
         again.stderr
     );
 }
+
+/// A `Retry-After` too large for any clock (1e20 s) is clamped instead of crashing the CLI:
+/// the spare answers and the chat exits 0.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_retry_after_falls_back_instead_of_crashing() {
+    let main = MockServer::start().await;
+    let spare = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1e20")
+                .set_body_json(serde_json::json!({"error": {"message": "slow down"}})),
+        )
+        .mount(&main)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(RESPONSES_SSE, "text/event-stream"))
+        .mount(&spare)
+        .await;
+    let netclaw = Netclaw::new();
+    add_key_provider(&netclaw, "work", &main).await;
+    add_key_provider(&netclaw, "spare", &spare).await;
+    for (role, model) in [("main", "work/gpt-5"), ("fallback", "spare/gpt-5-mini")] {
+        netclaw
+            .run(&["model", "set", role, model], "")
+            .await
+            .expect_code(0);
+    }
+    let chat = netclaw.run(&["chat", "hello"], "").await;
+    chat.expect_code(0);
+    assert_eq!(chat.stdout, "from the spare\n");
+}

@@ -502,3 +502,54 @@ async fn the_python_sdk_sees_the_fallback_model_that_answered() {
     assert_eq!(vendors.spare_requests().await, 3);
     daemon.shutdown().await.unwrap();
 }
+
+/// Server-named delays too large for `Duration` (a `Retry-After` of 1e20 or 2^64, a
+/// "try again in 99999999999999999999999s") are clamped: the main model goes into a cooldown
+/// no longer than a week and the fallback answers, instead of the request dying in a panic.
+#[tokio::test]
+async fn a_huge_retry_delay_falls_back_and_cools_down_for_at_most_a_week() {
+    let refusals = [
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "1e20")
+            .set_body_json(json!({"error": {"message": "slow down"}})),
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "18446744073709551616")
+            .set_body_json(json!({"error": {"message": "slow down"}})),
+    ];
+    for refusal in refusals {
+        let vendors = Vendors::new().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/responses"))
+            .respond_with(refusal)
+            .mount(&vendors.main)
+            .await;
+        let clock = ManualClock::new(at(0));
+        let daemon = vendors.spawn(&clock, &[]).await;
+        let (served, reason, text) = chat(&daemon, &hello()).await;
+        assert_eq!(served, "spare/gpt-5-mini");
+        assert_eq!(reason.as_deref(), Some("rate_limited"));
+        assert_eq!(text, "Hello, wörld ✓");
+        let work = provider(&daemon, "work").await;
+        assert_eq!(work.cooldown_until, Some(at(7 * 24 * 3600)));
+        daemon.shutdown().await.unwrap();
+    }
+
+    // The same number inside a 200 stream's `response.failed`.
+    let vendors = Vendors::new().await;
+    let failed = "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"Please try again in 99999999999999999999999s.\"}}}\n\n";
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(sse(failed.as_bytes().to_vec()))
+        .mount(&vendors.main)
+        .await;
+    let clock = ManualClock::new(at(0));
+    let daemon = vendors.spawn(&clock, &[]).await;
+    let (served, _, text) = chat(&daemon, &hello()).await;
+    assert_eq!(served, "spare/gpt-5-mini");
+    assert_eq!(text, "Hello, wörld ✓");
+    assert_eq!(
+        provider(&daemon, "work").await.cooldown_until,
+        Some(at(7 * 24 * 3600))
+    );
+    daemon.shutdown().await.unwrap();
+}

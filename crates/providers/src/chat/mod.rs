@@ -37,7 +37,7 @@ pub use request::{
     ToolDefinition,
 };
 pub use responses::{CodexClient, OpenAiResponsesClient};
-pub use settings::{HttpSettings, RetryPolicy, USER_AGENT};
+pub use settings::{HttpSettings, MAX_SERVER_DELAY, RetryPolicy, USER_AGENT};
 pub use sse::{SseEvent, SseParser};
 pub use stream::{ChatResponse, ChatStream, collect};
 

@@ -32,6 +32,20 @@ impl Default for HttpSettings {
     }
 }
 
+/// The longest wait a server may name (`Retry-After`, "try again in", `resets_in_seconds`):
+/// a week, ChatGPT's longest usage window. A server's number is never trusted further, since a
+/// larger one would overflow `Duration` arithmetic or park a provider forever.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// A delay of `seconds` as a server named it, clamped to [`MAX_SERVER_DELAY`]; `None` for a
+/// negative or non-finite number.
+pub(crate) fn server_delay(seconds: f64) -> Option<Duration> {
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return None;
+    }
+    Some(Duration::from_secs_f64(seconds.min(MAX_SERVER_DELAY.as_secs_f64())))
+}
+
 /// Retries with jittered exponential backoff, only before any output reached the caller.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {

@@ -114,3 +114,26 @@ fn try_again_in_reads_seconds_and_milliseconds() {
     );
     assert_eq!(try_again_in("try later"), None);
 }
+
+#[test]
+fn delays_a_server_names_are_clamped_to_a_week() {
+    use super::MAX_SERVER_DELAY;
+    use super::responses::try_again_in;
+    use super::wire::retry_after;
+    let week = MAX_SERVER_DELAY;
+    assert_eq!(
+        try_again_in("Please try again in 99999999999999999999999s."),
+        Some(week)
+    );
+    assert_eq!(try_again_in("try again in 1e400ms"), None);
+    for value in ["1e20", "18446744073709551616", "1e308"] {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(week), "{value}");
+    }
+    for value in ["-1", "NaN", "inf"] {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+        assert_eq!(retry_after(&headers), None, "{value}");
+    }
+}

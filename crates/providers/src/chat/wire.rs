@@ -90,8 +90,7 @@ pub(crate) fn body_excerpt(body: &str) -> String {
 /// `Retry-After` in seconds (HTTP dates are not used by the vendors netclaw talks to).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    let seconds: f64 = value.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| std::time::Duration::from_secs_f64(seconds))
+    super::settings::server_delay(value.trim().parse().ok()?)
 }
 
 /// The common mapping of an HTTP failure for vendors without special codes.

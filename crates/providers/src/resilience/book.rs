@@ -324,11 +324,14 @@ fn server_reset(error: &ChatError, now: Timestamp) -> Option<Timestamp> {
     else {
         return None;
     };
+    // A server's reset time is capped like its delays: a year-9999 `resets_at` must not park
+    // a provider for good.
+    let latest = after(now, crate::chat::MAX_SERVER_DELAY);
     if let Some(at) = resets_at.filter(|at| *at > now) {
-        return Some(at);
+        return Some(at.min(latest));
     }
     if let Some(wait) = retry_after {
-        return Some(after(now, *wait));
+        return Some(after(now, *wait).min(latest));
     }
     let snapshot = snapshot.as_deref()?;
     [snapshot.primary.as_ref(), snapshot.secondary.as_ref()]
@@ -338,4 +341,5 @@ fn server_reset(error: &ChatError, now: Timestamp) -> Option<Timestamp> {
         .filter_map(|w| w.resets_at)
         .filter(|at| *at > now)
         .max()
+        .map(|at| at.min(latest))
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::chat::error::{ChatError, ProviderRef};
 use crate::chat::event::{StopReason, StreamEvent, Usage};
 use crate::chat::request::ToolCall;
+use crate::chat::settings::server_delay;
 use crate::chat::wire::Decoder;
 
 /// Decodes one Responses stream. Function calls are announced by `output_item.added`,
@@ -317,9 +318,9 @@ pub(crate) fn try_again_in(message: &str) -> Option<Duration> {
     let value: f64 = rest[..number_end].parse().ok()?;
     let unit = rest[number_end..].trim_start();
     if unit.starts_with("ms") {
-        Some(Duration::from_secs_f64(value / 1000.0))
+        server_delay(value / 1000.0)
     } else if unit.starts_with('s') {
-        Some(Duration::from_secs_f64(value))
+        server_delay(value)
     } else {
         None
     }

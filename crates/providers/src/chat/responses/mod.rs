@@ -16,6 +16,7 @@ use crate::bearer::{Bearer, CredentialError};
 use super::error::{ChatError, ProviderRef};
 use super::event::RateLimitSnapshot;
 use super::request::ChatRequest;
+use super::settings::MAX_SERVER_DELAY;
 use super::stream::ChatStream;
 use super::transport::Transport;
 use super::wire::{Decoder, Framing, Wire, error_detail, generic_http_error, retry_after};
@@ -207,7 +208,9 @@ impl Wire for ResponsesWire {
                 .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok());
             return ChatError::RateLimited {
                 provider,
-                retry_after: error.resets_in_seconds.map(std::time::Duration::from_secs),
+                retry_after: error
+                    .resets_in_seconds
+                    .map(|seconds| std::time::Duration::from_secs(seconds).min(MAX_SERVER_DELAY)),
                 resets_at,
                 usage_limit: true,
                 snapshot: self.rate_limits(headers).map(Box::new),
