@@ -6,4 +6,5 @@ pub mod credentials;
 pub mod descriptor;
 pub mod models;
 pub mod probe;
+mod redact;
 pub mod resilience;

@@ -146,3 +146,84 @@ async fn provider_keys_never_reach_the_log_even_when_a_server_echoes_them() {
         "the API key leaked into the response: {body}"
     );
 }
+
+/// For every status a server may echo a key with, neither `/v1/*` nor `/api/chat` error
+/// bodies nor the log carry it.
+#[tokio::test]
+async fn an_echoed_key_reaches_no_response_and_no_log_for_any_status() {
+    use futures_util::StreamExt;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const KEY: &str = "sk-ECHOED-SECRET-777777";
+    for status in [400_u16, 403, 429, 500] {
+        let server = MockServer::start().await;
+        let text = format!("you sent Bearer {KEY}");
+        Mock::given(method("POST"))
+            .and(path("/v1/responses"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_json(serde_json::json!({"error": {"message": text, "code": text}})),
+            )
+            .mount(&server)
+            .await;
+        let logs = CapturedLogs::default();
+        let _guard = logs.install();
+        let home = Home::new();
+        home.add_key_provider("work", "openai", &format!("{}/v1", server.uri()), KEY);
+        let daemon = home.spawn_quiet().await;
+        let http = reqwest::Client::new();
+        let mut bodies = Vec::new();
+        for (route, body) in [
+            (
+                "/v1/chat/completions",
+                serde_json::json!({"model": "work/gpt-5", "messages": [{"role": "user", "content": "hi"}]}),
+            ),
+            (
+                "/v1/chat/completions",
+                serde_json::json!({"model": "work/gpt-5", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
+            ),
+            (
+                "/v1/responses",
+                serde_json::json!({"model": "work/gpt-5", "input": "hi"}),
+            ),
+        ] {
+            let response = http
+                .post(format!("{}{route}", daemon.base_url()))
+                .bearer_auth(daemon.token().expose_secret())
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            bodies.push(response.text().await.unwrap());
+        }
+        let chat = daemon
+            .client()
+            .chat(&netclaw_daemon::api::ChatRequest {
+                provider: Some("work".into()),
+                model: Some("gpt-5".into()),
+                messages: vec![netclaw_providers::chat::Message::user("hi")],
+                tools: Vec::new(),
+            })
+            .await;
+        match chat {
+            Ok(stream) => {
+                let events: Vec<String> = stream.map(|event| format!("{event:?}")).collect().await;
+                bodies.extend(events);
+            }
+            Err(error) => bodies.push(format!("{error:?}")),
+        }
+        daemon.shutdown().await.unwrap();
+        assert!(
+            !server.received_requests().await.unwrap().is_empty(),
+            "the upstream was asked"
+        );
+        for body in &bodies {
+            assert!(!body.contains(KEY), "{status}: the key leaked: {body}");
+        }
+        let log = logs.text();
+        assert!(
+            !log.contains(KEY),
+            "{status}: the key leaked into the log:\n{log}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::bearer::CredentialError;
+use crate::redact::Redactor;
 
 use super::event::RateLimitSnapshot;
 
@@ -208,6 +209,101 @@ impl ChatError {
             | Self::Credential { provider, .. }
             | Self::MissingAccountId { provider }
             | Self::BadResponse { provider, .. } => provider,
+        }
+    }
+
+    /// The same error with every secret `redactor` holds replaced in the texts the server
+    /// supplied: servers (OpenAI-compatible proxies especially) echo the key they were sent.
+    pub(crate) fn redacted(self, redactor: &Redactor) -> Self {
+        let text = |t: String| redactor.redact(&t);
+        let detail = |d: Option<String>| d.map(|t| redactor.redact(&t));
+        match self {
+            Self::Unauthorized {
+                provider,
+                status,
+                detail: d,
+            } => Self::Unauthorized {
+                provider,
+                status,
+                detail: detail(d),
+            },
+            Self::RateLimited {
+                provider,
+                retry_after,
+                resets_at,
+                usage_limit,
+                snapshot,
+                detail: d,
+            } => Self::RateLimited {
+                provider,
+                retry_after,
+                resets_at,
+                usage_limit,
+                snapshot,
+                detail: detail(d),
+            },
+            Self::ContextLengthExceeded {
+                provider,
+                detail: d,
+            } => Self::ContextLengthExceeded {
+                provider,
+                detail: detail(d),
+            },
+            Self::QuotaExceeded {
+                provider,
+                code,
+                detail: d,
+            } => Self::QuotaExceeded {
+                provider,
+                code: text(code),
+                detail: detail(d),
+            },
+            Self::Server {
+                status,
+                provider,
+                detail: d,
+            } => Self::Server {
+                status,
+                provider,
+                detail: detail(d),
+            },
+            Self::BadRequest {
+                provider,
+                status,
+                message,
+            } => Self::BadRequest {
+                provider,
+                status,
+                message: text(message),
+            },
+            Self::Unsupported { provider, what } => Self::Unsupported {
+                provider,
+                what: text(what),
+            },
+            Self::StreamInterrupted {
+                provider,
+                detail: d,
+            } => Self::StreamInterrupted {
+                provider,
+                detail: text(d),
+            },
+            Self::Network {
+                provider,
+                detail: d,
+            } => Self::Network {
+                provider,
+                detail: text(d),
+            },
+            Self::BadResponse {
+                provider,
+                detail: d,
+            } => Self::BadResponse {
+                provider,
+                detail: text(d),
+            },
+            other @ (Self::Timeout { .. }
+            | Self::Credential { .. }
+            | Self::MissingAccountId { .. }) => other,
         }
     }
 

@@ -43,7 +43,9 @@ pub(crate) fn server_delay(seconds: f64) -> Option<Duration> {
     if !(seconds.is_finite() && seconds >= 0.0) {
         return None;
     }
-    Some(Duration::from_secs_f64(seconds.min(MAX_SERVER_DELAY.as_secs_f64())))
+    Some(Duration::from_secs_f64(
+        seconds.min(MAX_SERVER_DELAY.as_secs_f64()),
+    ))
 }
 
 /// Retries with jittered exponential backoff, only before any output reached the caller.

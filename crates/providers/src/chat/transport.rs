@@ -11,6 +11,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
 
 use crate::bearer::{Bearer, BearerSource};
+use crate::redact::Redactor;
 
 use super::error::{ChatError, TimeoutPhase};
 use super::event::StreamEvent;
@@ -76,6 +77,7 @@ impl Transport {
             refreshed: false,
             bearer: None,
             scratch: Vec::new(),
+            sent: Redactor::default(),
         };
         ChatStream::new(futures_util::stream::unfold(run, |mut run| async move {
             let item = run.next().await?;
@@ -113,6 +115,8 @@ struct Run {
     bearer: Option<Bearer>,
     /// The events decoded from one chunk, reused from chunk to chunk.
     scratch: Vec<StreamEvent>,
+    /// Every credential this request sent: scrubbed from each error before anyone sees it.
+    sent: Redactor,
 }
 
 impl Run {
@@ -202,6 +206,9 @@ impl Run {
     /// Queue `events` and `error`, or start over when nothing reached the caller yet and the
     /// error may go away.
     async fn fail(&mut self, events: Vec<StreamEvent>, error: ChatError) {
+        // The one place every failure of this request passes, before it is logged, retried
+        // or handed on: whatever a server echoed of the credential goes no further.
+        let error = error.redacted(&self.sent);
         let any_output = self.output_sent || events.iter().any(StreamEvent::is_output);
         let policy = &self.transport.settings.retry;
         let retry_after = error.retry_after();
@@ -241,6 +248,9 @@ impl Run {
             self.bearer = Some(bearer);
         }
         loop {
+            if let Some(bearer) = &self.bearer {
+                self.sent.hold(&bearer.token);
+            }
             let builder =
                 transport
                     .wire

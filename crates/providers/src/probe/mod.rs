@@ -10,7 +10,6 @@ mod http;
 mod ollama;
 mod openai;
 mod openrouter;
-mod redact;
 mod status;
 
 #[cfg(test)]
@@ -208,7 +207,7 @@ pub async fn probe(
     options: &ProbeOptions,
 ) -> ProbeReport {
     let started = std::time::Instant::now();
-    let redactor = redact::Redactor::for_bearer(target.bearer.as_ref());
+    let redactor = crate::redact::Redactor::for_bearer(target.bearer.as_ref());
     let Some(descriptor) = registry.try_get(&target.type_key) else {
         return ProbeReport::failed(
             ProbeClass::NotConfigured,

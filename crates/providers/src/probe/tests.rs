@@ -72,7 +72,7 @@ fn redactor_removes_every_occurrence_of_the_key() {
         token: "sk-test-123456".into(),
         account_id: None,
     };
-    let r = redact::Redactor::for_bearer(Some(&bearer));
+    let r = crate::redact::Redactor::for_bearer(Some(&bearer));
     assert_eq!(
         r.redact("key sk-test-123456 and again sk-test-123456"),
         "key [redacted] and again [redacted]"

@@ -2,6 +2,7 @@
 //! rules, credential renewal, retries, and streaming without buffering.
 
 mod codex;
+mod echo;
 mod recorded;
 mod requests;
 mod retries;

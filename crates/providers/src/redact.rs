@@ -21,6 +21,18 @@ impl Redactor {
         }
     }
 
+    /// Also scrubs `secret` (a credential sent on a retry or after a renewal).
+    pub(crate) fn hold(&mut self, secret: &SecretString) {
+        let value = secret.expose_secret();
+        if !self
+            .secrets
+            .iter()
+            .any(|held| held.expose_secret() == value)
+        {
+            self.secrets.push(secret.clone());
+        }
+    }
+
     /// `text` with each secret (of at least 4 characters) replaced by `[redacted]`.
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
