@@ -40,34 +40,49 @@ fn file(paths: &Paths) -> std::path::PathBuf {
 
 /// Every remembered probe by provider name (empty when none or unreadable).
 pub(crate) fn load(paths: &Paths) -> BTreeMap<String, LastProbe> {
-    std::fs::read(file(paths))
+    netclaw_config::fs::read_if_exists(&file(paths))
         .ok()
+        .flatten()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default()
 }
 
 /// Remembers `probe` for `provider`. Failing to remember is not worth failing a command for.
 pub(crate) fn record(paths: &Paths, provider: &str, probe: LastProbe) {
-    let mut all = load(paths);
-    all.insert(provider.to_owned(), probe);
-    save(paths, &all);
+    edit(paths, |all| {
+        all.insert(provider.to_owned(), probe);
+    });
 }
 
 /// Forgets `provider` (removed), or moves it to `renamed_to`.
 pub(crate) fn forget(paths: &Paths, provider: &str, renamed_to: Option<&str>) {
-    let mut all = load(paths);
-    if let Some(probe) = all.remove(provider)
-        && let Some(new) = renamed_to
-    {
-        all.insert(new.to_owned(), probe);
-    }
-    save(paths, &all);
+    edit(paths, |all| {
+        if let Some(probe) = all.remove(provider)
+            && let Some(new) = renamed_to
+        {
+            all.insert(new.to_owned(), probe);
+        }
+    });
 }
 
-fn save(paths: &Paths, all: &BTreeMap<String, LastProbe>) {
-    if let Ok(bytes) = serde_json::to_vec_pretty(all)
+/// Read-modify-write under `state/.probes.lock`, so commands probing at once keep every record.
+fn edit(paths: &Paths, change: impl FnOnce(&mut BTreeMap<String, LastProbe>)) {
+    let lock = paths.state_dir().join(".probes.lock");
+    let _held = match netclaw_config::fs::FileLock::acquire(&lock) {
+        Ok(held) => held,
+        Err(e) => {
+            tracing::debug!("cannot remember probe results: {e}");
+            return;
+        }
+    };
+    let mut all = load(paths);
+    change(&mut all);
+    if let Ok(bytes) = serde_json::to_vec_pretty(&all)
         && let Err(e) = netclaw_config::fs::write_atomic(&file(paths), &bytes)
     {
         tracing::debug!("cannot remember probe results: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,13 +5,14 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ConfigError;
-use crate::fs::{read_if_exists, write_atomic};
+use crate::fs::{read_if_exists, write_atomic, write_atomic_with_hook};
 use crate::json_file::{self, ConfigOnDisk, parse_error, serialize_config, skeleton};
 use crate::migrate::CURRENT_VERSION;
 use crate::model::{
     DaemonSettings, ModelRef, ModelRole, Models, ProviderEntry, Settings, merge_object,
 };
 use crate::paths::Paths;
+use crate::save_point::{SaveHook, SavePoint};
 use crate::secrets::{
     IdentitySource, LoadedIdentity, SecretsPayload, decrypt_payload, encrypt_payload,
 };
@@ -34,6 +35,8 @@ pub struct ConfigDocument {
 #[derive(Debug)]
 struct SecretsState {
     payload: SecretsPayload,
+    /// The payload as read, to know what an edit drops (see [`SecretsPayload::staged_before`]).
+    original: SecretsPayload,
     identity: Option<LoadedIdentity>,
 }
 
@@ -263,6 +266,7 @@ impl ConfigDocument {
             let state = match read_if_exists(&path)? {
                 None => SecretsState {
                     payload: SecretsPayload::default(),
+                    original: SecretsPayload::default(),
                     identity: None,
                 },
                 Some(ciphertext) => {
@@ -275,6 +279,7 @@ impl ConfigDocument {
                     let payload =
                         decrypt_payload(&path, &ciphertext, &identity, &self.identity_source)?;
                     SecretsState {
+                        original: payload.clone(),
                         payload,
                         identity: Some(identity),
                     }
@@ -285,39 +290,72 @@ impl ConfigDocument {
         Ok(self.secrets.as_mut().expect("secrets were just set"))
     }
 
-    /// Writes the files that changed: secrets first, then `netclaw.json` (keeping a `.bak` of
-    /// an older version before it is upgraded on disk).
-    pub(crate) fn save(mut self) -> Result<(), ConfigError> {
+    /// Writes the files that changed so that a crash between (or inside) the replaces leaves
+    /// a pair that works: the secrets first, as the union of old and new when the edit drops
+    /// any (a rename, a removal, a key replaced by tokens), then `netclaw.json` (keeping a
+    /// `.bak` of an older version before it is upgraded on disk), then the final secrets.
+    /// Every intermediate state gives each provider of either `netclaw.json` its secrets; the
+    /// worst a crash leaves is an unconfigured copy, which the load warns about.
+    pub(crate) fn save(mut self, hook: Option<&SaveHook>) -> Result<(), ConfigError> {
+        let secrets_path = self.paths.secrets_file();
+        let mut final_secrets = None;
         if self.secrets_dirty {
-            let path = self.paths.secrets_file();
             let source = self.identity_source.clone();
             let state = self.secrets.as_mut().expect("dirty secrets are loaded");
-            let file_exists = path.exists();
+            let file_exists = secrets_path.exists();
             if file_exists || !state.payload.providers.is_empty() || !state.payload.extra.is_empty()
             {
                 if state.identity.is_none() {
                     state.identity = Some(source.load_or_generate()?);
                 }
                 let identity = state.identity.as_ref().expect("identity was just loaded");
-                let bytes = encrypt_payload(&path, &state.payload, identity)?;
-                write_atomic(&path, &bytes)?;
+                let staged = state.original.staged_before(&state.payload);
+                let first = encrypt_payload(
+                    &secrets_path,
+                    staged.as_ref().unwrap_or(&state.payload),
+                    identity,
+                )?;
+                write_atomic_with_hook(&secrets_path, &first, |_| {
+                    SaveHook::at(hook, SavePoint::SecretsStaged)
+                })?;
+                stop_at(hook, SavePoint::SecretsReplaced, &secrets_path)?;
+                if staged.is_some() {
+                    final_secrets = Some(encrypt_payload(&secrets_path, &state.payload, identity)?);
+                }
             }
         }
         let changed = match &self.on_disk {
             Some(d) => d.migrated != self.config,
             None => self.config != skeleton(),
         };
+        let config_path = self.paths.config_file();
         if changed {
-            let path = self.paths.config_file();
             if let Some(d) = &self.on_disk
                 && d.version < u64::from(CURRENT_VERSION)
             {
-                write_atomic(&backup_path(&path), &d.bytes)?;
+                write_atomic(&backup_path(&config_path), &d.bytes)?;
             }
-            write_atomic(&path, &serialize_config(&self.config))?;
+            write_atomic_with_hook(&config_path, &serialize_config(&self.config), |_| {
+                SaveHook::at(hook, SavePoint::ConfigStaged)
+            })?;
+            stop_at(hook, SavePoint::ConfigReplaced, &config_path)?;
+        }
+        if let Some(bytes) = final_secrets {
+            write_atomic_with_hook(&secrets_path, &bytes, |_| {
+                SaveHook::at(hook, SavePoint::FinalSecretsStaged)
+            })?;
         }
         Ok(())
     }
+}
+
+/// Runs the hook at a point between two replaces, as a write failure of `path`.
+fn stop_at(
+    hook: Option<&SaveHook>,
+    point: SavePoint,
+    path: &std::path::Path,
+) -> Result<(), ConfigError> {
+    SaveHook::at(hook, point).map_err(|e| ConfigError::io("write", path, e))
 }
 
 /// `<file>.bak`.

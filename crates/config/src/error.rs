@@ -57,6 +57,25 @@ pub enum ConfigError {
         supported: u32,
     },
 
+    /// A path netclaw reads is a FIFO, a socket, a device or a directory, not a file.
+    #[error("`{path}` is {kind}, not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is (`a FIFO`, `a directory`, …).
+        kind: &'static str,
+    },
+
+    /// `netclaw.json` exists but is empty (a write cut short by something other than netclaw,
+    /// or a truncation): taken as "no config" it would hide every provider.
+    #[error("`{path}` is empty")]
+    EmptyConfig {
+        /// The file.
+        path: PathBuf,
+        /// `netclaw.json.bak`, when there is one to restore.
+        backup: Option<PathBuf>,
+    },
+
     /// `configVersion` is not a positive integer.
     #[error("`{path}` has an invalid configVersion `{found}`")]
     InvalidVersion {
@@ -161,6 +180,19 @@ impl ConfigError {
             }
             Self::NewerVersion { .. } => format!(
                 "upgrade netclaw; this build writes configVersion {CURRENT_VERSION} and refuses to touch newer files"
+            ),
+            Self::NotAFile { path, .. } => format!(
+                "move `{}` aside; netclaw reads and writes only regular files there",
+                path.display()
+            ),
+            Self::EmptyConfig { path, backup: Some(backup) } => format!(
+                "restore it with `cp {} {}`, or delete it to start over with `netclaw init`",
+                backup.display(),
+                path.display()
+            ),
+            Self::EmptyConfig { path, backup: None } => format!(
+                "delete `{}` and run `netclaw init`; the secrets file was left untouched",
+                path.display()
             ),
             Self::InvalidVersion { .. } => {
                 format!("set `configVersion` to a whole number such as {CURRENT_VERSION}")

@@ -66,12 +66,68 @@ pub fn create_private_dir(dir: &Path) -> Result<(), ConfigError> {
         .map_err(|e| ConfigError::io("create the directory", dir, e))
 }
 
-/// Reads a whole file; `Ok(None)` when it does not exist.
-pub(crate) fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, ConfigError> {
+/// Reads a whole regular file; `Ok(None)` when it does not exist.
+///
+/// The file type is checked before opening: opening a FIFO for reading blocks until a writer
+/// comes, so a FIFO put in place of a config file would hang every command and the daemon.
+pub fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, ConfigError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(ConfigError::NotAFile {
+                path: path.to_path_buf(),
+                kind: file_kind(&meta.file_type()),
+            });
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ConfigError::io("read", path, e)),
+    }
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(ConfigError::io("read", path, e)),
+    }
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Removes the temp files [`write_atomic`] left in `dir` for the files named `targets`
+/// (`.<target>.<random>.tmp`) when a write was killed before its rename.
+///
+/// Call it only while holding the lock that guards writes of those files: then no live write
+/// can own one of them, so each is stale. A leftover may hold a secret (an unused age identity,
+/// the encrypted secrets), which is why they are not left to accumulate.
+pub fn sweep_stale_temp_files(dir: &Path, targets: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let ours = targets.iter().any(|target| {
+            name.strip_prefix('.')
+                .and_then(|rest| rest.strip_prefix(*target))
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| rest.ends_with(".tmp") && !rest.contains('/'))
+        });
+        if ours && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

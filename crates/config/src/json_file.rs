@@ -20,9 +20,16 @@ pub(crate) struct ConfigOnDisk {
 
 /// Parses and migrates `bytes` read from `path`.
 pub(crate) fn parse_config(path: &Path, bytes: Vec<u8>) -> Result<ConfigOnDisk, ConfigError> {
-    let mut doc = if bytes.iter().all(u8::is_ascii_whitespace) {
-        Map::new()
-    } else {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(".bak");
+        let backup = std::path::PathBuf::from(backup);
+        return Err(ConfigError::EmptyConfig {
+            path: path.to_path_buf(),
+            backup: backup.is_file().then_some(backup),
+        });
+    }
+    let mut doc = {
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {

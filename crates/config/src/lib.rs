@@ -14,6 +14,7 @@ mod load;
 pub mod migrate;
 mod model;
 mod paths;
+mod save_point;
 pub mod secret_serde;
 mod secrets;
 mod store;
@@ -30,6 +31,7 @@ pub use model::{
     OAuthOverrides, ProviderEntry, ProviderModel, Settings, UnknownAuthMethod,
 };
 pub use paths::{Paths, PathsError, PermissionWarning, check_private};
+pub use save_point::{SaveHook, SavePoint};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use secrets::{IdentitySource, ProviderSecrets, SecretField, SecretsPayload};
 pub use store::{ConfigStore, FilesStamp, MigrationReport};

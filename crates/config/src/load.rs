@@ -14,7 +14,7 @@ use crate::document::ConfigDocument;
 use crate::env::{EnvSnapshot, EnvVars};
 use crate::env_overrides;
 use crate::error::ConfigError;
-use crate::model::{ProviderEntry, Settings};
+use crate::model::{AuthMethod, ProviderEntry, Settings};
 use crate::paths::{Paths, PermissionWarning, check_private};
 use crate::secrets::SecretField;
 use crate::store::ConfigStore;
@@ -119,6 +119,9 @@ pub enum LoadWarning {
     OrphanSecrets {
         /// The provider name in the secrets file.
         provider: String,
+        /// Configured providers with nothing stored: the secrets may be theirs (an older
+        /// netclaw's interrupted rename), so removing them is not suggested.
+        unprovided: Vec<String>,
     },
 }
 
@@ -130,9 +133,30 @@ impl fmt::Display for LoadWarning {
                 f,
                 "`Providers.{provider}.{field}` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.{provider}.{field}` and delete it from netclaw.json"
             ),
-            Self::OrphanSecrets { provider } => write!(
+            Self::OrphanSecrets {
+                provider,
+                unprovided,
+            } if unprovided.is_empty() => write!(
                 f,
                 "the secrets file holds secrets for `{provider}`, which is not configured: remove them with `netclaw provider remove {provider}`"
+            ),
+            Self::OrphanSecrets {
+                provider,
+                unprovided,
+            } => write!(
+                f,
+                "the secrets file holds secrets for `{provider}`, which is not configured, while {} {} none: they may be {}, so netclaw keeps them; see them with `netclaw secrets list`",
+                unprovided
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unprovided.len() == 1 { "has" } else { "have" },
+                if unprovided.len() == 1 {
+                    "its"
+                } else {
+                    "theirs"
+                },
             ),
         }
     }
@@ -213,6 +237,13 @@ impl Config {
             .keys()
             .map(|name| (name.clone(), ProviderCredentials::default()))
             .collect();
+        let unprovided: Vec<String> = settings
+            .providers
+            .iter()
+            .filter(|(_, entry)| entry.auth_method != AuthMethod::None)
+            .filter(|(name, _)| !stored.keys().any(|s| s.eq_ignore_ascii_case(name)))
+            .map(|(name, _)| name.clone())
+            .collect();
         for (stored_name, node) in stored {
             let configured = credentials
                 .keys()
@@ -221,6 +252,7 @@ impl Config {
             let Some(name) = configured else {
                 warnings.push(LoadWarning::OrphanSecrets {
                     provider: stored_name.clone(),
+                    unprovided: unprovided.clone(),
                 });
                 continue;
             };

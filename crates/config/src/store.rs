@@ -6,12 +6,13 @@ use secrecy::SecretString;
 use crate::document::{ConfigDocument, backup_path};
 use crate::env::EnvSnapshot;
 use crate::error::ConfigError;
-use crate::fs::{FileLock, read_if_exists, write_atomic};
+use crate::fs::{FileLock, read_if_exists, sweep_stale_temp_files, write_atomic};
 use crate::json_file::{parse_config, serialize_config};
 use crate::load::Config;
 use crate::migrate::CURRENT_VERSION;
 use crate::model::{ModelRef, ModelRole};
 use crate::paths::Paths;
+use crate::save_point::SaveHook;
 use crate::secrets::IdentitySource;
 use crate::writers::{OAuthTokens, ProviderWrite};
 
@@ -24,6 +25,7 @@ use crate::writers::{OAuthTokens, ProviderWrite};
 pub struct ConfigStore {
     paths: Paths,
     identity: IdentitySource,
+    hook: Option<SaveHook>,
 }
 
 /// What [`ConfigStore::migrate`] did.
@@ -52,12 +54,28 @@ impl ConfigStore {
     /// (`NETCLAW_AGE_IDENTITY`, else `keys/identity.txt`).
     pub fn new(paths: Paths, env: &EnvSnapshot) -> Self {
         let identity = IdentitySource::resolve(&paths, env);
-        Self { paths, identity }
+        Self {
+            paths,
+            identity,
+            hook: None,
+        }
     }
 
     /// A store with an explicit identity source.
     pub fn with_identity(paths: Paths, identity: IdentitySource) -> Self {
-        Self { paths, identity }
+        Self {
+            paths,
+            identity,
+            hook: None,
+        }
+    }
+
+    /// The same store with `hook` called at each step of every save; tests use it to stop a
+    /// save where a crash or a failing disk would.
+    #[must_use]
+    pub fn with_save_hook(mut self, hook: SaveHook) -> Self {
+        self.hook = Some(hook);
+        self
     }
 
     /// The paths.
@@ -94,10 +112,27 @@ impl ConfigStore {
         E: From<ConfigError>,
     {
         let _lock = FileLock::acquire(&self.paths.config_lock_file())?;
+        self.sweep_stale_temp_files();
         let mut doc = self.read()?;
+        // A file netclaw cannot parse is never written: the user's edit stays as it is, and
+        // the error says where it is wrong. The edited result must parse too.
+        doc.settings()?;
         let out = edit(&mut doc)?;
-        doc.save()?;
+        doc.settings()?;
+        doc.save(self.hook.as_ref())?;
         Ok(out)
+    }
+
+    /// Removes what killed writes of the locked files left behind (the lock is held).
+    fn sweep_stale_temp_files(&self) {
+        sweep_stale_temp_files(
+            &self.paths.config_dir(),
+            &["netclaw.json", "netclaw.json.bak", "secrets.json.age"],
+        );
+        let identity = self.paths.identity_file();
+        if let (Some(dir), Some(name)) = (identity.parent(), identity.file_name()) {
+            sweep_stale_temp_files(dir, &[&name.to_string_lossy()]);
+        }
     }
 
     /// Rewrites netclaw.json in the current version, keeping the old file as `netclaw.json.bak`
@@ -127,6 +162,12 @@ impl ConfigStore {
     /// [`ConfigDocument::write_provider`] under the lock.
     pub fn write_provider(&self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
         self.update(|doc| doc.write_provider(name, write))
+    }
+
+    /// [`ConfigDocument::add_provider`] under the lock: of two racing adds of one name,
+    /// exactly one succeeds.
+    pub fn add_provider(&self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
+        self.update(|doc| doc.add_provider(name, write))
     }
 
     /// [`ConfigDocument::persist_tokens`] under the lock.

@@ -105,6 +105,16 @@ impl ConfigDocument {
         self.set_provider(&key, &merged)
     }
 
+    /// Creates provider `name`, failing with [`ConfigError::ProviderExists`] when a provider of
+    /// that name (ignoring case) is already configured. Run inside the locked update, the
+    /// check sees every add that finished before it.
+    pub fn add_provider(&mut self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
+        if let Some(existing) = self.resolve_provider_name(name) {
+            return Err(ConfigError::ProviderExists { name: existing });
+        }
+        self.write_provider(name, write)
+    }
+
     /// Stores refreshed (or newly obtained) tokens for provider `name`.
     ///
     /// Tokens and account id go to the secrets file; an omitted refresh token, id token or

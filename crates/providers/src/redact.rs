@@ -1,4 +1,5 @@
-//! Scrubbing credentials out of any text shown to the user (servers sometimes echo keys back).
+//! Scrubbing credentials out of any text shown to the user (servers sometimes echo keys back):
+//! probe messages and chat errors alike.
 
 use secrecy::{ExposeSecret, SecretString};
 

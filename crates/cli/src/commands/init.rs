@@ -273,7 +273,7 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
             .prompter()
             .confirm(&format!("Use {name}/{model_id} as the main model?"), false))?;
     home.store.update(|doc| {
-        doc.write_provider(
+        doc.add_provider(
             &name,
             ProviderWrite {
                 entry,

@@ -8,6 +8,7 @@ mod chat;
 mod config_commands;
 mod doctor;
 mod fallback;
+mod hostile_files;
 mod init;
 mod oauth;
 mod providers;

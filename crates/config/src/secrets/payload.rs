@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::secret_serde::expose_option;
 
 /// Everything in the secrets file, decrypted. Values are [`SecretString`]s; `Debug` redacts them.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct SecretsPayload {
     /// Per-provider secrets by provider name.
     #[serde(rename = "Providers", default)]
@@ -22,7 +22,7 @@ pub struct SecretsPayload {
 }
 
 /// One provider's secrets.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProviderSecrets {
     /// A static API key.
     #[serde(
@@ -69,7 +69,48 @@ pub struct ProviderSecrets {
     pub extra: Map<String, Value>,
 }
 
+impl SecretsPayload {
+    /// What a two-file save writes first when `next` drops anything `self` holds: every
+    /// secret of `self` with every secret of `next` laid over it. With it on disk, both the
+    /// old `netclaw.json` and the new one find all the secrets they name, so a crash between
+    /// the replaces loses nothing. `None` when `next` drops nothing (it is then safe as is).
+    pub(crate) fn staged_before(&self, next: &Self) -> Option<Self> {
+        let drops_provider = self
+            .providers
+            .iter()
+            .any(|(name, old)| next.providers.get(name).is_none_or(|new| old.drops_in(new)));
+        let drops_extra = self.extra.keys().any(|key| !next.extra.contains_key(key));
+        if !(drops_provider || drops_extra) {
+            return None;
+        }
+        let mut staged = self.clone();
+        for (name, new) in &next.providers {
+            let slot = staged.providers.entry(name.clone()).or_default();
+            for field in SecretField::ALL {
+                if let Some(value) = new.field(field) {
+                    *slot.field_mut(field) = Some(value.clone());
+                }
+            }
+            for (key, value) in &new.extra {
+                slot.extra.insert(key.clone(), value.clone());
+            }
+        }
+        for (key, value) in &next.extra {
+            staged.extra.insert(key.clone(), value.clone());
+        }
+        Some(staged)
+    }
+}
+
 impl ProviderSecrets {
+    /// True when `next` lacks a field or extra entry that `self` has.
+    fn drops_in(&self, next: &Self) -> bool {
+        SecretField::ALL
+            .iter()
+            .any(|f| self.field(*f).is_some() && next.field(*f).is_none())
+            || self.extra.keys().any(|key| !next.extra.contains_key(key))
+    }
+
     /// The slot for `field`.
     pub fn field(&self, field: SecretField) -> Option<&SecretString> {
         match field {

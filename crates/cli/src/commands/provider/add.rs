@@ -251,7 +251,11 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
     let name = options.name.trim();
     validate_provider_name(name)?;
     let descriptor = home.descriptor(&options.provider_type)?;
-    if let Some(existing) = home.store.read()?.resolve_provider_name(name) {
+    let doc = home.store.read()?;
+    // Refuse a file netclaw cannot parse before asking for a key or probing: it would only
+    // fail at the write.
+    doc.settings()?;
+    if let Some(existing) = doc.resolve_provider_name(name) {
         return Err(
             CliError::new(format!("a provider named `{existing}` already exists")).with_hint(
                 format!(
@@ -322,7 +326,9 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             report.class.as_str()
         ));
     }
-    home.store.write_provider(
+    // Checked again under the lock: another add of the same name may have finished while
+    // this one logged in or probed.
+    home.store.add_provider(
         name,
         ProviderWrite {
             entry,
