@@ -5,6 +5,7 @@
 
 pub mod api;
 mod client;
+mod connections;
 mod error;
 mod fallback;
 mod gateway;
@@ -19,6 +20,7 @@ mod state;
 mod watch;
 
 pub use client::{ClientError, DaemonClient};
+pub use connections::{DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS};
 pub use error::ApiError;
 pub use refresh::RefreshOptions;
 pub use run_files::{RunFileError, read_daemon_info, read_daemon_token};

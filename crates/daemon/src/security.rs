@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
 use crate::error::ApiError;
-use crate::routes::gateway_error;
+use crate::routes::{MAX_BODY_BYTES, gateway_error};
 use crate::state::AppState;
 
 /// Host names accepted in the `Host` header, besides a configured non-loopback bind host.
@@ -20,6 +20,12 @@ const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
 /// without the right bearer token on protected routes.
 pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let gateway = req.uri().path().starts_with("/v1/") || req.uri().path() == "/v1";
+    if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
+        // Two names for one request: whichever a proxy or a later check picks, one of them
+        // was not checked.
+        let message = "the request has more than one `Host` header";
+        return refusal(gateway, StatusCode::BAD_REQUEST, "bad_host", message);
+    }
     if !host_allowed(&state, req.headers().get(header::HOST)) {
         let message = "the `Host` header must name the daemon on loopback";
         tracing::warn!("refused a request with a foreign Host header");
@@ -33,6 +39,18 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
         } else {
             ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", message).into_response()
         };
+    }
+    if declared_length(req.headers()).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        let message = format!(
+            "the request body is larger than the daemon accepts ({} MiB)",
+            MAX_BODY_BYTES / (1024 * 1024)
+        );
+        return refusal(
+            gateway,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            &message,
+        );
     }
     if is_public(req.method(), req.uri().path()) {
         return next.run(req).await;
@@ -56,8 +74,30 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
     }
 }
 
+/// An error in the shape the route's clients read: OpenAI's on `/v1`, netclaw's elsewhere.
+fn refusal(gateway: bool, status: StatusCode, code: &'static str, message: &str) -> Response {
+    if gateway {
+        gateway_error(status, message, "invalid_request_error", code)
+    } else {
+        ApiError::new(status, code, message).into_response()
+    }
+}
+
+/// `Content-Length`, when the request declares one that parses.
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 fn is_public(method: &Method, path: &str) -> bool {
-    method == Method::GET && (path == "/api/health" || path == "/api/provider/oauth/callback")
+    // HEAD is GET without the body: a health check by HEAD is as public as one by GET.
+    (method == Method::GET && path == "/api/provider/oauth/callback")
+        || ((method == Method::GET || method == Method::HEAD) && path == "/api/health")
 }
 
 fn host_allowed(state: &AppState, host: Option<&HeaderValue>) -> bool {

@@ -1,8 +1,5 @@
 //! Starting and stopping the daemon: lock, bind, run files, serve, graceful shutdown.
 
-use std::future::IntoFuture;
-
-use axum::serve::ListenerExt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +36,10 @@ pub struct DaemonOptions {
     pub refresh: Option<crate::refresh::RefreshOptions>,
     /// Timeouts and retries of the chat clients; `None` uses the defaults.
     pub chat_http: Option<netclaw_providers::chat::HttpSettings>,
+    /// Most connections open at once; the oldest idle one is closed to make room.
+    pub max_connections: usize,
+    /// How long a client may take to send request headers (also the keep-alive idle limit).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for DaemonOptions {
@@ -52,6 +53,8 @@ impl Default for DaemonOptions {
             watch_interval: Some(Duration::from_millis(500)),
             refresh: Some(crate::refresh::RefreshOptions::default()),
             chat_http: None,
+            max_connections: crate::connections::DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: crate::connections::DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -236,11 +239,16 @@ pub async fn spawn(
     tracing::info!(address = %addr, pid = info.pid, "daemon listening");
 
     let router = crate::router(state.clone());
+    let limits = crate::connections::Limits {
+        max_connections: options.max_connections.max(1),
+        header_read_timeout: options.header_read_timeout,
+    };
     let task = tokio::spawn(serve(
         listener,
         router,
         state.clone(),
         lock,
+        limits,
         options.shutdown_deadline,
     ));
     Ok(RunningDaemon {
@@ -273,31 +281,23 @@ async fn serve(
     router: axum::Router,
     state: AppState,
     lock: RunLock,
+    limits: crate::connections::Limits,
     deadline: Duration,
 ) -> std::io::Result<()> {
     let shutdown = state.shutdown_token().clone();
-    // Streams are many small writes: without TCP_NODELAY each waits for the peer's delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    let server = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .into_future();
+    let server = crate::connections::serve(listener, router, limits, shutdown.clone());
     let cut_off = async {
         shutdown.cancelled().await;
         tokio::time::sleep(deadline).await;
     };
-    let result = tokio::select! {
-        result = server => result,
+    tokio::select! {
+        () = server => {}
         () = cut_off => {
             tracing::warn!(seconds = deadline.as_secs_f64(), "connections still open at the shutdown deadline; closing them");
-            Ok(())
         }
-    };
+    }
     run_files::remove_info(state.paths());
     drop(lock);
     tracing::info!("daemon stopped");
-    result
+    Ok(())
 }

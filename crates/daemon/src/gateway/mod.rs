@@ -52,6 +52,17 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, GatewayError
         .map_err(|e| GatewayError::invalid(format!("invalid request body: {e}")))
 }
 
+/// The request's `model`, refused when blank: an empty name is a client's mistake, and
+/// serving it with the main model would hide that mistake.
+fn named_model(model: &str) -> Result<&str, GatewayError> {
+    if model.trim().is_empty() {
+        return Err(GatewayError::invalid(
+            "`model` is empty; name one (`GET /v1/models` lists them, `default` is the main model)",
+        ));
+    }
+    Ok(model)
+}
+
 /// A fresh id such as `chatcmpl-…`: 24 hex digits, unique within the daemon (a counter run
 /// through a bijective mix) and across daemons (per-process random bits). Ids need not be
 /// secret, so one read of the system's randomness serves the whole process.
@@ -107,7 +118,7 @@ pub(crate) async fn chat_completions(State(state): State<AppState>, body: Bytes)
 async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: CompletionRequest = parse(&body)?;
     let plan = state
-        .plan_chat(None, Some(&request.model))
+        .plan_chat(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
     let include_usage = request.include_usage();
@@ -135,7 +146,7 @@ pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Res
 async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
     let plan = state
-        .plan_chat(None, Some(&request.model))
+        .plan_chat(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
     let chat = request.into_chat_request(plan.first_model())?;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod chat;
+mod connections;
 mod disconnect;
 mod fallback;
 mod gateway;

@@ -181,3 +181,67 @@ async fn oversized_bodies_are_refused() {
 fn netclaw_daemon_max_body() -> usize {
     16 * 1024 * 1024
 }
+
+/// One raw request over a socket, answered as the status line and the body.
+async fn raw(daemon: &netclaw_daemon::RunningDaemon, request: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(daemon.addr()).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    let read = stream.read_to_string(&mut answer);
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
+        .await
+        .expect("the daemon answers without waiting for more")
+        .unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn guard_gaps_are_closed() {
+    let home = Home::new();
+    let daemon = home.spawn_quiet().await;
+    let host = daemon.addr().to_string();
+    let token = daemon.token().expose_secret().to_owned();
+
+    // Two Host headers, the good one first.
+    let two_hosts = raw(
+        &daemon,
+        format!("GET /api/providers HTTP/1.1\r\nHost: {host}\r\nHost: evil.example:80\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(two_hosts.starts_with("HTTP/1.1 400"), "{two_hosts}");
+
+    // HEAD on the health check is as public as GET.
+    let head = raw(
+        &daemon,
+        format!("HEAD /api/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+
+    // A declared body above the limit is refused from the header; no body is ever sent.
+    let huge = raw(
+        &daemon,
+        format!("POST /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(huge.starts_with("HTTP/1.1 413"), "{huge}");
+
+    // An empty model name is the client's mistake, not a request for the main model.
+    home.set_main("work", "gpt-5");
+    for route in ["/v1/chat/completions", "/v1/responses"] {
+        let body = if route == "/v1/responses" {
+            r#"{"model": "", "input": "hi"}"#
+        } else {
+            r#"{"model": "", "messages": [{"role": "user", "content": "hi"}]}"#
+        };
+        let empty = raw(
+            &daemon,
+            format!("POST {route} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()),
+        )
+        .await;
+        assert!(empty.starts_with("HTTP/1.1 400"), "{route}: {empty}");
+        assert!(empty.contains("`model` is empty"), "{route}: {empty}");
+    }
+    daemon.shutdown().await.unwrap();
+}
