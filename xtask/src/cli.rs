@@ -32,6 +32,8 @@ enum Task {
     Migrate(MigrateArgs),
     /// Run the whole chain against a built-in demo vendor on 127.0.0.1 (no account needed)
     Demo(crate::demo::DemoArgs),
+    /// Fuzz every parser of untrusted input with cargo-fuzz (`cargo install cargo-fuzz`)
+    Fuzz(crate::fuzz::FuzzArgs),
 }
 
 /// Runs `cargo xtask` with `args` (the first item is the program name), writing the report to
@@ -101,6 +103,10 @@ fn run_task(
         }
         Task::Demo(args) => {
             crate::demo::run(&args, env, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Task::Fuzz(args) => {
+            crate::fuzz::run(&args, &crate::workspace_root(), out)?;
             Ok(ExitCode::SUCCESS)
         }
         Task::Migrate(args) => {

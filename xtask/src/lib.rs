@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod fuzz;
 pub mod layering;
 pub mod migrate;
 pub mod tidy;

@@ -9,6 +9,8 @@ mod env;
 mod env_overrides;
 mod error;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 mod json_file;
 mod load;
 pub mod migrate;

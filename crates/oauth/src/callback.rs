@@ -6,7 +6,7 @@
 //! the first request with the right state: success, `error=` (denied), timeout, or cancellation.
 
 mod pages;
-mod request;
+pub(crate) mod request;
 
 use std::future::Future;
 use std::io;

@@ -3,6 +3,9 @@
 mod openai;
 mod rfc8628;
 
+pub(crate) use openai::authorization as openai_authorization;
+pub(crate) use rfc8628::authorization as rfc8628_authorization;
+
 use std::fmt;
 use std::time::Duration;
 

@@ -19,6 +19,8 @@ mod config;
 mod device;
 mod discovery;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 pub mod jwt;
 mod pkce;

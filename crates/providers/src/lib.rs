@@ -4,6 +4,8 @@ pub mod bearer;
 pub mod chat;
 pub mod credentials;
 pub mod descriptor;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 pub mod probe;
 mod redact;

@@ -100,12 +100,11 @@ impl Netclaw {
         let stdin = stdin.to_owned();
         let output = tokio::task::spawn_blocking(move || {
             let mut child = command.spawn().unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(stdin.as_bytes())
-                .unwrap();
+            let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+            // A command that fails before reading its input closes the pipe first.
+            if let Err(error) = written {
+                assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+            }
             child.wait_with_output().unwrap()
         })
         .await

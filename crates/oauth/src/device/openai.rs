@@ -59,11 +59,19 @@ pub(super) async fn start(client: &OAuthClient) -> Result<DeviceAuthorization, O
     let json = reply
         .json()
         .ok_or_else(|| OAuthError::invalid(format!("Invalid JSON in {WHAT}")))?;
-    let device_auth_id = string_field(&json, &["device_auth_id"])
+    authorization(&json, verification)
+}
+
+/// OpenAI's device authorization response; `verification` is where the user enters the code.
+pub(crate) fn authorization(
+    json: &Value,
+    verification: &url::Url,
+) -> Result<DeviceAuthorization, OAuthError> {
+    let device_auth_id = string_field(json, &["device_auth_id"])
         .ok_or_else(|| OAuthError::invalid(format!("Missing device_auth_id in {WHAT}")))?;
-    let user_code = string_field(&json, &["user_code", "usercode"])
+    let user_code = string_field(json, &["user_code", "usercode"])
         .ok_or_else(|| OAuthError::invalid(format!("Missing user_code in {WHAT}")))?;
-    let expires_in = seconds_field(&json, "expires_in", WHAT)?
+    let expires_in = seconds_field(json, "expires_in", WHAT)?
         .filter(|d| !d.is_zero())
         .unwrap_or(OPENAI_DEFAULT_EXPIRES_IN);
     Ok(DeviceAuthorization {
@@ -74,7 +82,7 @@ pub(super) async fn start(client: &OAuthClient) -> Result<DeviceAuthorization, O
         verification_uri_complete: None,
         expires_in,
         interval: at_least_one_second(
-            seconds_field(&json, "interval", WHAT)?.unwrap_or(DEFAULT_INTERVAL),
+            seconds_field(json, "interval", WHAT)?.unwrap_or(DEFAULT_INTERVAL),
         ),
     })
 }

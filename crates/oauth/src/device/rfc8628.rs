@@ -50,8 +50,13 @@ pub(super) async fn start(client: &OAuthClient) -> Result<DeviceAuthorization, O
     let json = reply
         .json()
         .ok_or_else(|| OAuthError::invalid(format!("Invalid JSON in {WHAT}")))?;
+    authorization(&json)
+}
+
+/// The device authorization response (RFC 8628 §3.2).
+pub(crate) fn authorization(json: &serde_json::Value) -> Result<DeviceAuthorization, OAuthError> {
     let required = |keys: &[&str], name: &str| {
-        string_field(&json, keys)
+        string_field(json, keys)
             .ok_or_else(|| OAuthError::invalid(format!("Missing {name} in {WHAT}")))
     };
     Ok(DeviceAuthorization {
@@ -62,11 +67,11 @@ pub(super) async fn start(client: &OAuthClient) -> Result<DeviceAuthorization, O
             &["verification_uri", "verification_url"],
             "verification_uri",
         )?,
-        verification_uri_complete: string_field(&json, &["verification_uri_complete"]),
-        expires_in: seconds_field(&json, "expires_in", WHAT)?
+        verification_uri_complete: string_field(json, &["verification_uri_complete"]),
+        expires_in: seconds_field(json, "expires_in", WHAT)?
             .ok_or_else(|| OAuthError::invalid(format!("Missing expires_in in {WHAT}")))?,
         interval: at_least_one_second(
-            seconds_field(&json, "interval", WHAT)?.unwrap_or(DEFAULT_INTERVAL),
+            seconds_field(json, "interval", WHAT)?.unwrap_or(DEFAULT_INTERVAL),
         ),
     })
 }

@@ -18,8 +18,8 @@ mod responses;
 mod settings;
 mod sse;
 mod stream;
-mod transport;
-mod wire;
+pub(crate) mod transport;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 

@@ -415,9 +415,8 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// Decode a whole recorded body fed in the given chunks, as the transport would; for tests
-/// and benchmarks of the pure decoding path.
-#[cfg(test)]
+/// Decode a whole recorded body fed in the given chunks, as the transport would; for tests,
+/// fuzz targets and benchmarks of the pure decoding path.
 pub(crate) fn decode_chunks(
     wire: &dyn Wire,
     chunks: &[&[u8]],

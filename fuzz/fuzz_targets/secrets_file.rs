@@ -1,0 +1,4 @@
+//! Fuzz target `secrets_file`: arbitrary bytes into `netclaw_config::fuzzing::secrets_file`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| netclaw_config::fuzzing::secrets_file(data));
