@@ -1,7 +1,11 @@
-//! `Home`: the netclaw home of this invocation: its paths, its config store, the provider types.
+//! `Home`: the netclaw home of this invocation: its paths, its config store, the provider types,
+//! and the providers runtime a command uses when no daemon runs.
+
+use std::sync::Arc;
 
 use netclaw_config::{ConfigStore, Paths};
 use netclaw_providers::descriptor::{ProviderDescriptor, ProviderRegistry};
+use netclaw_providers::runtime::{Runtime, Services};
 
 use crate::context::Context;
 use crate::error::CliError;
@@ -24,6 +28,24 @@ impl Home {
             store,
             registry: ProviderRegistry::builtin(),
         })
+    }
+
+    /// The providers as configured in this home: the files read and decrypted once, then
+    /// served from memory for the rest of the command, exactly as the daemon serves them.
+    pub(crate) fn runtime(&self, cx: &Context<'_>) -> Result<Runtime, CliError> {
+        let config = self.store.load(&cx.env)?;
+        let http = crate::http::client()?;
+        let services = Services::for_home(
+            &self.store,
+            &cx.env,
+            http,
+            Arc::new(netclaw_oauth::SystemClock),
+        );
+        Ok(Runtime::new(
+            Arc::new(services),
+            config,
+            jiff::Timestamp::now(),
+        ))
     }
 
     /// The descriptor of `type_key`, or an error listing the known types.

@@ -1,6 +1,5 @@
 //! `ConfigStore`: the handle every writer goes through: locked read-modify-write of both files.
 
-use jiff::Timestamp;
 use secrecy::SecretString;
 
 use crate::document::{ConfigDocument, backup_path};
@@ -204,26 +203,41 @@ impl ConfigStore {
         self.read()?.secret_names()
     }
 
-    /// A cheap stamp of both files (size and modification time). A daemon compares stamps to
-    /// decide when to load again.
+    /// A cheap stamp of both files (no file is opened). A daemon compares stamps to decide
+    /// when to load again.
     pub fn stamp(&self) -> FilesStamp {
-        let stamp = |p: std::path::PathBuf| {
-            std::fs::metadata(p)
-                .ok()
-                .map(|m| (m.len(), m.modified().ok().map(Timestamp::try_from)))
-                .map(|(len, t)| (len, t.and_then(Result::ok)))
-        };
         FilesStamp {
-            config: stamp(self.paths.config_file()),
-            secrets: stamp(self.paths.secrets_file()),
+            config: FileStamp::of(&self.paths.config_file()),
+            secrets: FileStamp::of(&self.paths.secrets_file()),
         }
     }
 }
 
-/// Size and modification time of netclaw.json and the secrets file; equal stamps mean there is
-/// nothing new to load.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What identifies one version of a file without opening it: the inode (an atomic replace
+/// changes it), the size and the modification time in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    inode: u64,
+    size: u64,
+    mtime_ns: i128,
+}
+
+impl FileStamp {
+    fn of(path: &std::path::Path) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Self {
+            inode: meta.ino(),
+            size: meta.size(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        })
+    }
+}
+
+/// The stamps of netclaw.json and the secrets file; equal stamps mean there is nothing new to
+/// load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilesStamp {
-    config: Option<(u64, Option<Timestamp>)>,
-    secrets: Option<(u64, Option<Timestamp>)>,
+    config: Option<FileStamp>,
+    secrets: Option<FileStamp>,
 }

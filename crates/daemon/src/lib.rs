@@ -13,7 +13,6 @@ mod oauth_flows;
 mod refresh;
 mod routes;
 mod run_files;
-mod runtime;
 mod security;
 mod server;
 mod state;

@@ -5,16 +5,16 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use netclaw_config::{
-    CredentialWrite, OAuthTokens, ProviderEntry, ProviderWrite, validate_provider_name,
-};
+use netclaw_config::{CredentialWrite, ProviderEntry, ProviderWrite, validate_provider_name};
 use netclaw_oauth::{
     CallbackCanceller, CallbackListener, CompletedFlow, DEFAULT_CALLBACK_TIMEOUT, FlowRegistry,
     FlowStatus, OAuthClient, OAuthClientConfig, OAuthError, StartedFlow,
 };
-use netclaw_providers::descriptor::{AuthMethod, OAuthFlavour, OAuthOverrides, ProviderDescriptor};
+use netclaw_providers::credentials::oauth_tokens;
+use netclaw_providers::descriptor::{
+    AuthMethod, OAuthOverrides, OAuthSetupError, ProviderDescriptor,
+};
 use secrecy::SecretString;
-use url::Url;
 
 use crate::api::{OAuthFlowStatus, OAuthStatusResponse};
 use crate::error::ApiError;
@@ -49,58 +49,23 @@ fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::bad_request(message)
 }
 
-fn url(what: &str, value: &str) -> Result<Url, ApiError> {
-    Url::parse(value).map_err(|e| bad_request(format!("invalid {what} `{value}`: {e}")))
-}
-
 /// The OAuth client settings of a provider type with the entry's `OAuth` overrides.
 fn client_config(
     descriptor: &ProviderDescriptor,
     entry: &ProviderEntry,
 ) -> Result<OAuthClientConfig, ApiError> {
-    let overrides = entry
-        .oauth
-        .as_ref()
-        .map_or_else(OAuthOverrides::default, |o| OAuthOverrides {
-            issuer: o.issuer.clone(),
-            client_id: o.client_id.clone(),
-            redirect_uri: o.redirect_uri.clone(),
-            scope: o.scope.clone(),
-        });
-    let resolved = descriptor.oauth_client(&overrides).ok_or_else(|| {
-        bad_request(format!(
-            "provider type `{}` does not support browser OAuth",
-            descriptor.type_key
-        ))
-        .with_hint(
-            "set `OAuth.Issuer` for an `openai-compatible` provider, or log in with an API key",
-        )
-    })?;
-    let issuer = url("OAuth issuer", &resolved.issuer)?;
-    let mut config = match resolved.flavour {
-        OAuthFlavour::OpenAi => OAuthClientConfig::openai_with_issuer(issuer),
-        OAuthFlavour::Standard => {
-            let client_id = resolved
-                .client_id
-                .clone()
-                .ok_or_else(|| bad_request("the provider has no `OAuth.ClientId`"))?;
-            let redirect = resolved
-                .redirect_uri
-                .as_deref()
-                .unwrap_or("http://127.0.0.1:0/auth/callback");
-            OAuthClientConfig::standard(issuer, client_id, url("redirect URI", redirect)?)
-        }
-    };
-    if let Some(client_id) = resolved.client_id {
-        config.client_id = client_id;
-    }
-    if let Some(redirect) = resolved.redirect_uri {
-        config.redirect_uri = url("redirect URI", &redirect)?;
-    }
-    if let Some(scope) = resolved.scope {
-        config.scopes = scope.split_whitespace().map(str::to_owned).collect();
-    }
-    Ok(config)
+    descriptor
+        .oauth_client_config(&OAuthOverrides::of(entry))
+        .map_err(|e| match e {
+            OAuthSetupError::NoIssuer { .. } => bad_request(format!(
+                "provider type `{}` does not support browser OAuth",
+                descriptor.type_key
+            ))
+            .with_hint(
+                "set `OAuth.Issuer` for an `openai-compatible` provider, or log in with an API key",
+            ),
+            other => bad_request(other.to_string()),
+        })
 }
 
 impl Flows {
@@ -112,11 +77,12 @@ impl Flows {
         name: Option<&str>,
     ) -> Result<StartedFlow, ApiError> {
         let runtime = state.runtime();
-        let (name, mut entry) = match (runtime.provider(provider), name) {
+        let configured_entry = |n: &str| runtime.provider(n).map(|p| (p.name.to_owned(), p.entry));
+        let (name, mut entry) = match (configured_entry(provider), name) {
             (Some((key, entry)), None) => (key, entry.clone()),
             (configured, name) => {
                 let name = name.unwrap_or(provider).to_owned();
-                let existing = runtime.provider(&name).map(|(_, e)| e.clone());
+                let existing = configured_entry(&name).map(|(_, e)| e.clone());
                 let type_key = match (&configured, state.registry().try_get(provider)) {
                     (Some((_, e)), _) => e.provider_type.clone(),
                     (None, Some(d)) => d.type_key.to_owned(),
@@ -275,16 +241,9 @@ impl Flows {
             tag,
             tokens,
         } = completed;
-        let account_id = tokens.resolved_account_id();
         let write = ProviderWrite {
             entry: tag.entry,
-            credentials: CredentialWrite::OAuth(OAuthTokens {
-                access_token: tokens.access_token,
-                refresh_token: tokens.refresh_token,
-                id_token: tokens.id_token,
-                account_id: account_id.map(SecretString::from),
-                expires_at: tokens.expires_at,
-            }),
+            credentials: CredentialWrite::OAuth(oauth_tokens(tokens)),
         };
         let store = state.store().clone();
         let name = tag.name.clone();

@@ -14,7 +14,6 @@ use netclaw_oauth::Clock;
 use netclaw_providers::bearer::CredentialError;
 use netclaw_providers::credentials::REFRESH_SKEW;
 
-use crate::runtime::effective_method;
 use crate::state::AppState;
 
 /// How the refresher paces itself.
@@ -113,16 +112,9 @@ async fn run_once(
     let runtime = state.runtime();
     let clock: &dyn Clock = state.clock().as_ref();
     let candidates: Vec<(String, Timestamp)> = runtime
-        .settings()
-        .providers
-        .iter()
-        .filter(|(name, entry)| {
-            state
-                .registry()
-                .try_get(&entry.provider_type)
-                .is_some_and(|d| effective_method(d, entry, runtime.has_key(name)).is_oauth())
-        })
-        .filter_map(|(name, entry)| entry.oauth_token_expiry.map(|e| (name.clone(), e)))
+        .providers()
+        .filter(|p| p.descriptor.is_some() && p.method.is_oauth())
+        .filter_map(|p| p.entry.oauth_token_expiry.map(|e| (p.name.to_owned(), e)))
         .filter(|(_, expiry)| due(*expiry, clock.now()))
         .collect();
     let mut refreshed_before = false;

@@ -1,23 +1,21 @@
-//! Shared daemon state: identity, the bearer token, the loaded config (swapped whole on reload),
-//! the credentials manager, probe results and OAuth flows.
+//! Shared daemon state: identity, the bearer token, the providers runtime (swapped whole on
+//! reload, over services that outlive it) and OAuth flows.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use netclaw_config::{ConfigStore, EnvSnapshot, Paths};
+use netclaw_config::{ConfigStore, EnvSnapshot, FilesStamp, Paths};
 use netclaw_oauth::{Clock, SystemClock};
 use netclaw_providers::chat::HttpSettings;
-use netclaw_providers::credentials::{ConfigTokenStore, CredentialManager};
+use netclaw_providers::credentials::CredentialManager;
 use netclaw_providers::descriptor::ProviderRegistry;
-use netclaw_providers::probe::ProbeReport;
 use netclaw_providers::resilience::Resilience;
+use netclaw_providers::runtime::{ProbeBook, Runtime, Services};
 use secrecy::SecretString;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::oauth_flows::Flows;
-use crate::runtime::Runtime;
 
 /// What [`AppState::new`] needs.
 #[derive(Debug)]
@@ -56,13 +54,6 @@ impl StateInit {
     }
 }
 
-/// The last probe of a provider.
-#[derive(Debug, Clone)]
-pub(crate) struct ProbeRecord {
-    pub(crate) report: ProbeReport,
-    pub(crate) at: jiff::Timestamp,
-}
-
 /// The state every handler sees; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -81,19 +72,16 @@ struct Inner {
     shutdown: CancellationToken,
     next_request_id: AtomicU64,
     clock: Arc<dyn Clock>,
-    http: reqwest::Client,
-    registry: ProviderRegistry,
-    credentials: Arc<CredentialManager>,
+    services: Arc<Services>,
     runtime: RwLock<Arc<Runtime>>,
+    /// The files' stamp taken just before the runtime in use was read.
+    loaded_stamp: Mutex<FilesStamp>,
     config_error: RwLock<Option<String>>,
     reloads: watch::Sender<u64>,
     refresh_ticks: watch::Sender<u64>,
     reload_lock: tokio::sync::Mutex<()>,
-    probes: Mutex<HashMap<String, ProbeRecord>>,
     flows: Flows,
     callback_ports: Option<Vec<u16>>,
-    chat_http: Option<HttpSettings>,
-    resilience: Resilience,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -120,29 +108,20 @@ impl AppState {
             .connect_timeout(connect_timeout)
             .build()
             .unwrap_or_default();
-        let token_store = Arc::new(ConfigTokenStore::new(store.clone(), init.env.clone()));
-        let credentials = Arc::new(CredentialManager::new(
-            token_store,
-            http.clone(),
-            init.clock.clone(),
-            init.env.clone(),
-        ));
-        let (runtime, error) = match Runtime::load(&store, &init.env, init.clock.now()) {
-            Ok(runtime) => (
-                runtime.with_http(init.chat_http.clone(), http.clone()),
-                None,
-            ),
+        let mut config_error = None;
+        let services = Arc::new(
+            Services::for_home(&store, &init.env, http, Arc::clone(&init.clock))
+                .with_chat_http(init.chat_http),
+        );
+        let loaded_stamp = store.stamp();
+        let runtime = match load(&store, &init.env) {
+            Ok(config) => Runtime::new(Arc::clone(&services), config, init.clock.now()),
             Err(error) => {
                 tracing::error!(%error, "cannot load the configuration; starting with none");
-                let empty = Runtime::empty(init.clock.now());
-                (
-                    empty.with_http(init.chat_http.clone(), http.clone()),
-                    Some(error),
-                )
+                config_error = Some(error);
+                Runtime::empty(Arc::clone(&services), init.clock.now())
             }
         };
-        let resilience =
-            Resilience::persistent(init.paths.cooldowns_file(), Arc::clone(&init.clock));
         Self {
             inner: Arc::new(Inner {
                 paths: init.paths,
@@ -155,19 +134,15 @@ impl AppState {
                 shutdown: CancellationToken::new(),
                 next_request_id: AtomicU64::new(1),
                 clock: init.clock,
-                http,
-                registry: ProviderRegistry::builtin(),
-                credentials,
+                services,
                 runtime: RwLock::new(Arc::new(runtime)),
-                config_error: RwLock::new(error),
+                loaded_stamp: Mutex::new(loaded_stamp),
+                config_error: RwLock::new(config_error),
                 reloads: watch::channel(0).0,
                 refresh_ticks: watch::channel(0).0,
                 reload_lock: tokio::sync::Mutex::new(()),
-                probes: Mutex::new(HashMap::new()),
                 flows: Flows::default(),
                 callback_ports: init.callback_ports,
-                chat_http: init.chat_http,
-                resilience,
             }),
         }
     }
@@ -206,14 +181,18 @@ impl AppState {
         &self.inner.clock
     }
     pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+        &self.inner.services.http
     }
     pub(crate) fn registry(&self) -> &ProviderRegistry {
-        &self.inner.registry
+        &self.inner.services.registry
     }
     /// The credentials manager: valid bearers per provider, refreshed single-flight.
     pub fn credentials(&self) -> &Arc<CredentialManager> {
-        &self.inner.credentials
+        &self.inner.services.credentials
+    }
+    /// The last probe of each provider.
+    pub(crate) fn probes(&self) -> &ProbeBook {
+        &self.inner.services.probes
     }
     pub(crate) fn flows(&self) -> &Flows {
         &self.inner.flows
@@ -223,12 +202,21 @@ impl AppState {
     }
     /// Cooldowns and usage marks of the providers, shared by every chat.
     pub(crate) fn resilience(&self) -> &Resilience {
-        &self.inner.resilience
+        &self.inner.services.resilience
     }
 
-    /// The configuration in use.
+    /// The providers as configured now.
     pub(crate) fn runtime(&self) -> Arc<Runtime> {
         Arc::clone(&read(&self.inner.runtime))
+    }
+
+    /// The files' stamp the runtime in use was read at.
+    pub(crate) fn loaded_stamp(&self) -> FilesStamp {
+        *self
+            .inner
+            .loaded_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Why the latest files on disk were rejected, when they were.
@@ -256,17 +244,27 @@ impl AppState {
         let _one_at_a_time = self.inner.reload_lock.lock().await;
         let store = self.inner.store.clone();
         let env = self.inner.env.clone();
-        let now = self.inner.clock.now();
-        let loaded = tokio::task::spawn_blocking(move || Runtime::load(&store, &env, now))
-            .await
-            .map_err(|e| format!("the config loader stopped: {e}"))
-            .and_then(|r| r);
+        let loaded = tokio::task::spawn_blocking(move || {
+            let stamp = store.stamp();
+            load(&store, &env).map(|config| (config, stamp))
+        })
+        .await
+        .map_err(|e| format!("the config loader stopped: {e}"))
+        .and_then(|r| r);
         let result = match loaded {
-            Ok(runtime) => {
-                let runtime =
-                    runtime.with_http(self.inner.chat_http.clone(), self.inner.http.clone());
-                let providers = runtime.provider_names().len();
+            Ok((config, stamp)) => {
+                let providers = config.settings.providers.len();
+                let runtime = Runtime::new(
+                    Arc::clone(&self.inner.services),
+                    config,
+                    self.inner.clock.now(),
+                );
                 *write(&self.inner.runtime) = Arc::new(runtime);
+                *self
+                    .inner
+                    .loaded_stamp
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = stamp;
                 *write(&self.inner.config_error) = None;
                 tracing::info!(why, providers, "configuration reloaded");
                 Ok(())
@@ -280,25 +278,16 @@ impl AppState {
         self.inner.reloads.send_modify(|n| *n += 1);
         result
     }
+}
 
-    pub(crate) fn record_probe(&self, provider: &str, report: ProbeReport) {
-        let record = ProbeRecord {
-            report,
-            at: self.inner.clock.now(),
-        };
-        self.inner
-            .probes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(provider.to_ascii_lowercase(), record);
+/// Loads both files layered with `env`; the error as the daemon reports it.
+fn load(store: &ConfigStore, env: &EnvSnapshot) -> Result<netclaw_config::Config, String> {
+    let config = store.load(env).map_err(|e| match e.hint() {
+        Some(hint) => format!("{e} (hint: {hint})"),
+        None => e.to_string(),
+    })?;
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
     }
-
-    pub(crate) fn last_probe(&self, provider: &str) -> Option<ProbeRecord> {
-        self.inner
-            .probes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&provider.to_ascii_lowercase())
-            .cloned()
-    }
+    Ok(config)
 }

@@ -10,3 +10,4 @@ pub mod models;
 pub mod probe;
 mod redact;
 pub mod resilience;
+pub mod runtime;

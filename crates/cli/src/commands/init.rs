@@ -15,7 +15,7 @@ use crate::error::{CliError, Exit};
 use crate::home::Home;
 use crate::humanize::tokens;
 use crate::options::LoginChoice;
-use crate::probe_state::{self, LastProbe};
+use crate::probe_state;
 use crate::prompt::PromptError;
 use crate::spinner::Spinner;
 
@@ -287,7 +287,7 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
         }
         Ok::<_, netclaw_config::ConfigError>(())
     })?;
-    probe_state::record(&home.paths, &name, LastProbe::of(&report, Timestamp::now()));
+    probe_state::record(&home.paths, &name, &report, Timestamp::now());
     p.success(format!("Saved provider `{name}`"));
     p.message(format!(
         "  settings  {}",

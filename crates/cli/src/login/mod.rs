@@ -5,29 +5,10 @@ pub(crate) mod browser;
 pub(crate) mod daemon_flow;
 pub(crate) mod device;
 
-use netclaw_config::OAuthOverrides as ConfigOverrides;
-use netclaw_oauth::{OAuthClient, OAuthClientConfig, OAuthError};
-use netclaw_providers::descriptor::{
-    OAuthFlavour, OAuthOverrides, ProviderDescriptor, ResolvedOAuthClient,
-};
-use url::Url;
+use netclaw_oauth::{OAuthClient, OAuthError};
+use netclaw_providers::descriptor::{OAuthOverrides, OAuthSetupError, ProviderDescriptor};
 
 use crate::error::CliError;
-
-fn parse_url(what: &str, value: &str) -> Result<Url, CliError> {
-    Url::parse(value)
-        .map_err(|e| CliError::usage(format!("invalid {what} `{value}`")).with_cause(e))
-}
-
-/// The provider's `OAuth` block as the descriptor resolves it.
-pub(crate) fn overrides_of(config: Option<&ConfigOverrides>) -> OAuthOverrides {
-    config.map_or_else(OAuthOverrides::default, |o| OAuthOverrides {
-        issuer: o.issuer.clone(),
-        client_id: o.client_id.clone(),
-        redirect_uri: o.redirect_uri.clone(),
-        scope: o.scope.clone(),
-    })
-}
 
 /// The OAuth client of a provider: its type's defaults with the `OAuth` overrides applied;
 /// a standard server's endpoints are discovered from its issuer.
@@ -37,48 +18,21 @@ pub(crate) async fn oauth_client(
     descriptor: &ProviderDescriptor,
     overrides: &OAuthOverrides,
 ) -> Result<OAuthClient, CliError> {
-    let Some(resolved) = descriptor.oauth_client(overrides) else {
-        return Err(CliError::usage(format!(
-            "provider `{name}` has no OAuth issuer"
-        ))
-        .with_hint(format!(
-            "pass `--issuer URL` (and `--client-id ID`): `netclaw provider login {name} --issuer https://auth.example.com --client-id …`"
-        )));
-    };
-    let ResolvedOAuthClient {
-        flavour,
-        issuer,
-        client_id,
-        redirect_uri,
-        scope,
-        ..
-    } = resolved;
-    let issuer = parse_url("OAuth issuer", &issuer)?;
-    let mut config = match flavour {
-        OAuthFlavour::OpenAi => OAuthClientConfig::openai_with_issuer(issuer),
-        OAuthFlavour::Standard => {
-            let Some(id) = client_id.clone() else {
-                return Err(
-                    CliError::usage(format!("provider `{name}` has no OAuth client id")).with_hint(
-                        "pass `--client-id ID` (the id registered with the OAuth server)",
-                    ),
-                );
-            };
-            let redirect = redirect_uri
-                .as_deref()
-                .unwrap_or("http://127.0.0.1:0/auth/callback");
-            OAuthClientConfig::standard(issuer, id, parse_url("redirect URI", redirect)?)
-        }
-    };
-    if let Some(id) = client_id {
-        config.client_id = id;
-    }
-    if let Some(redirect) = redirect_uri {
-        config.redirect_uri = parse_url("redirect URI", &redirect)?;
-    }
-    if let Some(scope) = scope {
-        config.scopes = scope.split_whitespace().map(str::to_owned).collect();
-    }
+    let config = descriptor
+        .oauth_client_config(overrides)
+        .map_err(|e| match e {
+            OAuthSetupError::NoIssuer { .. } => CliError::usage(format!(
+                "provider `{name}` has no OAuth issuer"
+            ))
+            .with_hint(format!(
+                "pass `--issuer URL` (and `--client-id ID`): `netclaw provider login {name} --issuer https://auth.example.com --client-id …`"
+            )),
+            OAuthSetupError::NoClientId => {
+                CliError::usage(format!("provider `{name}` has no OAuth client id"))
+                    .with_hint("pass `--client-id ID` (the id registered with the OAuth server)")
+            }
+            invalid @ OAuthSetupError::InvalidUrl { .. } => CliError::usage(invalid.to_string()),
+        })?;
     OAuthClient::discover(http.clone(), config)
         .await
         .map_err(|e| login_error(e, name))

@@ -132,11 +132,11 @@ impl IntoResponse for GatewayError {
     }
 }
 
-impl From<super::ResolveError> for GatewayError {
-    fn from(error: super::ResolveError) -> Self {
+impl From<netclaw_providers::runtime::ResolveError> for GatewayError {
+    fn from(error: netclaw_providers::runtime::ResolveError) -> Self {
         match error {
-            super::ResolveError::NoModel(m) => Self::model_not_found(m),
-            super::ResolveError::Provider(m) => Self::model_not_found(m),
+            netclaw_providers::runtime::ResolveError::NoModel(m) => Self::model_not_found(m),
+            netclaw_providers::runtime::ResolveError::Provider(m) => Self::model_not_found(m),
         }
     }
 }

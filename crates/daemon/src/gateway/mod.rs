@@ -7,7 +7,6 @@
 mod chat_completions;
 mod coalesce;
 mod error;
-mod resolve;
 mod responses;
 #[cfg(test)]
 mod tests;
@@ -27,7 +26,6 @@ use netclaw_providers::resilience::Served;
 use serde_json::json;
 
 pub(crate) use error::GatewayError;
-pub(crate) use resolve::{ResolveError, pick};
 
 use crate::state::AppState;
 use chat_completions::{ChunkEncoder, CompletionRequest, completion_body};
@@ -35,7 +33,8 @@ use responses::{ResponsesEncoder, ResponsesRequest, response_body};
 
 /// `GET /v1/models`: every configured provider's models as `<provider>/<model>`.
 pub(crate) async fn list_models(State(state): State<AppState>) -> Response {
-    let models = crate::routes::all_models(&state).await;
+    let runtime = state.runtime();
+    let models = runtime.listings(&runtime.provider_names(), false).await;
     let data: Vec<_> = models
         .iter()
         .flat_map(|listing| {
@@ -117,13 +116,14 @@ pub(crate) async fn chat_completions(State(state): State<AppState>, body: Bytes)
 
 async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: CompletionRequest = parse(&body)?;
-    let plan = state
-        .plan_chat(None, Some(named_model(&request.model)?))
+    let runtime = state.runtime();
+    let plan = runtime
+        .plan(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
     let include_usage = request.include_usage();
     let chat = request.into_chat_request(plan.first_model())?;
-    let served = (state.serve_chat(&plan, chat).await)
+    let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "chatcmpl-");
     if streaming {
@@ -145,12 +145,13 @@ pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Res
 
 async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
-    let plan = state
-        .plan_chat(None, Some(named_model(&request.model)?))
+    let runtime = state.runtime();
+    let plan = runtime
+        .plan(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
     let chat = request.into_chat_request(plan.first_model())?;
-    let served = (state.serve_chat(&plan, chat).await)
+    let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "resp_");
     if streaming {

@@ -96,7 +96,8 @@ pub(crate) async fn chat(
     State(state): State<AppState>,
     Json(request): Json<api::ChatRequest>,
 ) -> Response {
-    let plan = match state.plan_chat(request.provider.as_deref(), request.model.as_deref()) {
+    let runtime = state.runtime();
+    let plan = match runtime.plan(request.provider.as_deref(), request.model.as_deref()) {
         Ok(plan) => plan,
         Err(error) => {
             return ApiError::not_found(error.message())
@@ -112,7 +113,7 @@ pub(crate) async fn chat(
         tools: request.tools,
         ..ChatRequest::default()
     };
-    let served = match state.serve_chat(&plan, chat).await {
+    let served = match runtime.serve(&plan, chat).await {
         Ok(served) => served,
         Err(refusal) => return refused(&refusal),
     };

@@ -17,7 +17,7 @@ pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         pid: std::process::id(),
         started_at: state.started_at(),
-        config_loaded_at: Some(state.runtime().loaded_at),
+        config_loaded_at: Some(state.runtime().loaded_at()),
         config_error,
     })
 }

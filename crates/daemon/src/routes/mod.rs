@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) use gateway_error::gateway_error;
-pub(crate) use providers::{all_models, probe_provider};
+pub(crate) use providers::probe_provider;
 
 /// Largest request body accepted (images in chat requests are the big ones).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;

@@ -18,6 +18,6 @@ pub(crate) async fn reload(
     let runtime = state.runtime();
     Ok(Json(ReloadResponse {
         providers: runtime.provider_names(),
-        loaded_at: runtime.loaded_at,
+        loaded_at: runtime.loaded_at(),
     }))
 }

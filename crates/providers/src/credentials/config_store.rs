@@ -1,14 +1,11 @@
 //! [`TokenStore`] over netclaw-config: reads layered settings and secrets, refreshes under its lock.
 
-use netclaw_config::{
-    ConfigDocument, ConfigError, ConfigStore, EnvSnapshot, OAuthTokens, ProviderEntry,
-};
-use secrecy::SecretString;
+use netclaw_config::{ConfigDocument, ConfigError, ConfigStore, EnvSnapshot};
 
 use super::CredentialSource;
 use super::store::{LockedDecision, StoredCredential, TokenStore};
 use crate::bearer::CredentialError;
-use crate::descriptor::{AuthMethod, OAuthOverrides, ProviderRegistry};
+use crate::descriptor::{OAuthOverrides, ProviderRegistry};
 
 /// The credentials of the providers in a netclaw home (`netclaw.json` + `secrets.json.age`).
 #[derive(Debug, Clone)]
@@ -52,50 +49,30 @@ fn not_configured(provider: &str) -> Failure {
     })
 }
 
-fn base(name: &str, entry: &ProviderEntry) -> StoredCredential {
-    let registry = ProviderRegistry::builtin();
-    let supports_none = registry
+/// Provider `provider` (case ignored) of a loaded configuration as the credentials layer
+/// sees it; `None` when it is not configured.
+pub(crate) fn stored_from_config(
+    config: &netclaw_config::Config,
+    registry: &ProviderRegistry,
+    provider: &str,
+) -> Option<StoredCredential> {
+    let (name, entry, creds) = config.provider(provider)?;
+    let value = |c: Option<&netclaw_config::Credential>| c.map(|c| c.value.clone());
+    let source = creds.api_key.as_ref().map(|c| match &c.source {
+        netclaw_config::CredentialSource::Secrets => CredentialSource::Secrets,
+        netclaw_config::CredentialSource::Env { name } => CredentialSource::Env(name.clone()),
+    });
+    let auth_method = registry
         .try_get(&entry.provider_type)
-        .is_some_and(|d| d.supports(AuthMethod::None));
-    // A missing `AuthMethod` reads as `None`; for a type that needs a credential it means
-    // "the type's default" instead.
-    let auth_method =
-        (entry.auth_method != AuthMethod::None || supports_none).then_some(entry.auth_method);
-    let oauth = entry
-        .oauth
-        .as_ref()
-        .map_or_else(OAuthOverrides::default, |o| OAuthOverrides {
-            issuer: o.issuer.clone(),
-            client_id: o.client_id.clone(),
-            redirect_uri: o.redirect_uri.clone(),
-            scope: o.scope.clone(),
-        });
-    StoredCredential {
+        .map(|d| d.effective_auth_method(entry.auth_method, creds.api_key.is_some()));
+    let oauth = OAuthOverrides::of(entry);
+    Some(StoredCredential {
         name: name.to_owned(),
         type_key: entry.provider_type.clone(),
         auth_method,
         endpoint: entry.endpoint.clone(),
         oauth,
         expires_at: entry.oauth_token_expiry,
-        ..StoredCredential::default()
-    }
-}
-
-fn layered(
-    doc: &mut ConfigDocument,
-    env: &EnvSnapshot,
-    provider: &str,
-) -> Result<StoredCredential, Failure> {
-    let config = netclaw_config::Config::from_document(doc, env)?;
-    let Some((name, entry, creds)) = config.provider(provider) else {
-        return Err(not_configured(provider));
-    };
-    let value = |c: Option<&netclaw_config::Credential>| c.map(|c| c.value.clone());
-    let source = creds.api_key.as_ref().map(|c| match &c.source {
-        netclaw_config::CredentialSource::Secrets => CredentialSource::Secrets,
-        netclaw_config::CredentialSource::Env { name } => CredentialSource::Env(name.clone()),
-    });
-    Ok(StoredCredential {
         api_key: value(creds.api_key.as_ref()),
         api_key_source: source,
         access_token: value(creds.oauth_access_token.as_ref()),
@@ -105,8 +82,17 @@ fn layered(
             .oauth_account_id
             .as_ref()
             .map(|c| secrecy::ExposeSecret::expose_secret(&c.value).to_owned()),
-        ..base(name, entry)
     })
+}
+
+fn layered(
+    doc: &mut ConfigDocument,
+    env: &EnvSnapshot,
+    provider: &str,
+) -> Result<StoredCredential, Failure> {
+    let config = netclaw_config::Config::from_document(doc, env)?;
+    stored_from_config(&config, &ProviderRegistry::builtin(), provider)
+        .ok_or_else(|| not_configured(provider))
 }
 
 impl TokenStore for ConfigTokenStore {
@@ -129,17 +115,7 @@ impl TokenStore for ConfigTokenStore {
                 let Some(tokens) = decide(&fresh).map_err(Failure::Credential)? else {
                     return Ok(());
                 };
-                let to_secret = |s: String| SecretString::from(s);
-                doc.persist_tokens(
-                    &fresh.name,
-                    OAuthTokens {
-                        access_token: tokens.access_token,
-                        refresh_token: tokens.refresh_token,
-                        id_token: tokens.id_token,
-                        account_id: tokens.account_id.map(to_secret),
-                        expires_at: tokens.expires_at,
-                    },
-                )?;
+                doc.persist_tokens(&fresh.name, super::oauth_tokens(tokens))?;
                 Ok(())
             })
             .map_err(|f| into_credential(provider, f))

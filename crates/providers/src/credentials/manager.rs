@@ -1,7 +1,7 @@
 //! `CredentialManager`: a valid bearer per provider, refreshed single-flight and persisted first.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -42,6 +42,21 @@ pub struct CredentialManager {
     /// Providers whose refresh was refused, with the access token that was then stored: until a
     /// new login replaces it, asking again answers `ReauthRequired` without calling the server.
     dead: Mutex<HashMap<String, SecretString>>,
+    /// The credentials of a loaded configuration (lowercase name → credential), when the owner
+    /// holds one (see [`CredentialManager::hold`]): bearers then come from memory, and the files
+    /// are read only to refresh or after a rejection.
+    held: Arc<RwLock<Option<HeldCredentials>>>,
+}
+
+/// The credentials held in memory, by lowercase provider name.
+type HeldCredentials = HashMap<String, StoredCredential>;
+
+/// Replaces one provider's held credential, when credentials are held at all.
+fn remember(held: &RwLock<Option<HeldCredentials>>, stored: &StoredCredential) {
+    let mut held = held.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(held) = held.as_mut() {
+        held.insert(stored.name.to_ascii_lowercase(), stored.clone());
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -110,7 +125,24 @@ impl CredentialManager {
             env,
             flights: Mutex::new(HashMap::new()),
             dead: Mutex::new(HashMap::new()),
+            held: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// Serves every credential of `config` from memory from now on, replacing what was held:
+    /// the owner calls it each time it loads the files (a daemon at start and on every reload),
+    /// so a request never reads or decrypts a file.
+    pub fn hold(&self, config: &netclaw_config::Config) {
+        let held = config
+            .settings
+            .providers
+            .keys()
+            .filter_map(|name| {
+                let stored = super::config_store::stored_from_config(config, &self.registry, name)?;
+                Some((name.to_ascii_lowercase(), stored))
+            })
+            .collect();
+        *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(held);
     }
 
     /// The [`BearerSource`] chat clients use for `provider`.
@@ -123,13 +155,33 @@ impl CredentialManager {
         lock(&self.dead).contains_key(&provider.to_ascii_lowercase())
     }
 
-    /// The provider's settings and secrets as stored now (blocking I/O on the blocking pool).
+    /// The provider's settings and secrets: the held ones when the owner holds a loaded
+    /// configuration, else as stored now.
     pub async fn stored(&self, provider: &str) -> Result<StoredCredential, CredentialError> {
+        {
+            let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(held) = held.as_ref() {
+                return held
+                    .get(&provider.to_ascii_lowercase())
+                    .cloned()
+                    .ok_or_else(|| CredentialError::NotConfigured {
+                        provider: provider.to_owned(),
+                    });
+            }
+        }
+        self.stored_on_disk(provider).await
+    }
+
+    /// The provider's settings and secrets as stored now (blocking I/O on the blocking pool);
+    /// what is held is brought up to date with it.
+    async fn stored_on_disk(&self, provider: &str) -> Result<StoredCredential, CredentialError> {
         let store = Arc::clone(&self.store);
         let name = provider.to_owned();
-        tokio::task::spawn_blocking(move || store.read(&name))
+        let stored = tokio::task::spawn_blocking(move || store.read(&name))
             .await
-            .map_err(|e| worker_failed(provider, &e))?
+            .map_err(|e| worker_failed(provider, &e))??;
+        remember(&self.held, &stored);
+        Ok(stored)
     }
 
     fn descriptor(
@@ -144,10 +196,9 @@ impl CredentialManager {
             })
     }
 
-    pub(super) fn method(stored: &StoredCredential, descriptor: &ProviderDescriptor) -> AuthMethod {
+    fn method(stored: &StoredCredential, descriptor: &ProviderDescriptor) -> AuthMethod {
         stored
             .auth_method
-            .or_else(|| ProviderRegistry::alias_auth_method(&stored.type_key))
             .unwrap_or_else(|| descriptor.default_auth_method())
     }
 
@@ -245,7 +296,8 @@ impl CredentialManager {
         provider: &str,
         rejected: &Bearer,
     ) -> Result<Bearer, CredentialError> {
-        let stored = self.stored(provider).await?;
+        // The server refused what was held: what is on disk now may be newer.
+        let stored = self.stored_on_disk(provider).await?;
         let descriptor = self.descriptor(&stored)?;
         if Self::method(&stored, descriptor).is_oauth() {
             if self.is_dead(&stored) {
@@ -300,13 +352,19 @@ impl CredentialManager {
         let runtime = tokio::runtime::Handle::current();
         let name = current.name.clone();
         let stale_token = stale.clone();
+        let held = Arc::clone(&self.held);
+        // The refresh runs to its end on the blocking pool even when the caller goes away
+        // (client gone, timeout): a token the server has rotated is persisted and held, never
+        // lost with the request that asked for it.
         let outcome = tokio::task::spawn_blocking(move || {
             let mut handed_out = None;
             let mut refused_token = None;
+            let mut now_stored = None;
             let result = store.update_locked(&name, &mut |fresh: &StoredCredential| {
                 // Re-read under the lock: another process may have refreshed already.
                 if let Some(bearer) = usable(fresh, &stale_token, forced, clock.now()) {
                     handed_out = Some((bearer, fresh.expires_at));
+                    now_stored = Some(fresh.clone());
                     return Ok(None);
                 }
                 let Some(previous) = fresh.token_set() else {
@@ -335,8 +393,21 @@ impl CredentialManager {
                     ..tokens
                 };
                 handed_out = Some((oauth_bearer(&tokens), tokens.expires_at));
+                now_stored = Some(StoredCredential {
+                    access_token: Some(tokens.access_token.clone()),
+                    refresh_token: tokens.refresh_token.clone(),
+                    id_token: tokens.id_token.clone(),
+                    account_id: tokens.account_id.clone(),
+                    expires_at: tokens.expires_at,
+                    ..fresh.clone()
+                });
                 Ok(Some(tokens))
             });
+            if result.is_ok()
+                && let Some(stored) = &now_stored
+            {
+                remember(&held, stored);
+            }
             (result, handed_out, refused_token)
         })
         .await

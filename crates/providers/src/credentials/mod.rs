@@ -11,7 +11,6 @@ mod account_id;
 mod config_store;
 mod manager;
 mod oauth_client;
-mod probe_configured;
 mod source;
 mod store;
 
@@ -23,3 +22,16 @@ pub use config_store::ConfigTokenStore;
 pub use manager::{CredentialManager, REFRESH_SKEW, ResolvedCredential};
 pub use source::{CredentialSource, ProviderBearer};
 pub use store::{LockedDecision, StoredCredential, TokenStore};
+
+/// The tokens of a login or refresh as the config writers store them, with the account id
+/// read from the tokens when the server sent none.
+pub fn oauth_tokens(tokens: netclaw_oauth::TokenSet) -> netclaw_config::OAuthTokens {
+    let account_id = tokens.resolved_account_id();
+    netclaw_config::OAuthTokens {
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        id_token: tokens.id_token,
+        account_id: account_id.map(secrecy::SecretString::from),
+        expires_at: tokens.expires_at,
+    }
+}

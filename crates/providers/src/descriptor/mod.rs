@@ -2,12 +2,14 @@
 
 mod builtin;
 mod oauth_defaults;
+mod oauth_setup;
 mod registry;
 
 #[cfg(test)]
 mod tests;
 
 pub use oauth_defaults::{OAuthClientDefaults, OAuthFlavour, OAuthOverrides, ResolvedOAuthClient};
+pub use oauth_setup::OAuthSetupError;
 pub use registry::{ProviderRegistry, UnknownProviderType};
 
 /// How a provider signs in (the same type netclaw.json stores).

@@ -49,6 +49,24 @@ pub struct OAuthOverrides {
     pub scope: Option<String>,
 }
 
+impl From<&netclaw_config::OAuthOverrides> for OAuthOverrides {
+    fn from(o: &netclaw_config::OAuthOverrides) -> Self {
+        Self {
+            issuer: o.issuer.clone(),
+            client_id: o.client_id.clone(),
+            redirect_uri: o.redirect_uri.clone(),
+            scope: o.scope.clone(),
+        }
+    }
+}
+
+impl OAuthOverrides {
+    /// The `OAuth` block of a provider entry (all defaults when it has none).
+    pub fn of(entry: &netclaw_config::ProviderEntry) -> Self {
+        entry.oauth.as_ref().map(Self::from).unwrap_or_default()
+    }
+}
+
 /// The OAuth client a provider actually uses: defaults with overrides applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedOAuthClient {

@@ -84,16 +84,7 @@ pub(super) async fn answer(
         }
         Backend::Direct(direct) => {
             let request = ChatRequest::new(&target.model, messages.to_vec());
-            let answer = direct
-                .resilience
-                .first_answer(&direct.plan, request, direct.threshold, |c| {
-                    direct
-                        .clients
-                        .get(&c.provider)
-                        .cloned()
-                        .unwrap_or_else(|| Err(format!("no provider named `{}`", c.provider)))
-                })
-                .await;
+            let answer = direct.runtime.serve(&direct.plan, request).await;
             let answered = match answer {
                 Ok(answered) => answered,
                 Err(refusal) => {

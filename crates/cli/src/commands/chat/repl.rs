@@ -48,7 +48,7 @@ pub(super) async fn run(
                 p.message(p.dim("(conversation cleared)"));
             }
             Typed::ShowModel => p.message(format!("chatting with {}", target.name())),
-            Typed::Model(spec) => match target_of(cx, home, &mut backend, spec) {
+            Typed::Model(spec) => match target_of(home, &mut backend, spec) {
                 Ok(next) => {
                     target = next;
                     p.message(format!("now chatting with {}", target.name()));
@@ -83,13 +83,8 @@ pub(super) async fn run(
 }
 
 /// The target `/model spec` names, with the backend pointed at it.
-fn target_of(
-    cx: &Context<'_>,
-    home: &Home,
-    backend: &mut Backend,
-    spec: &str,
-) -> Result<Target, CliError> {
+fn target_of(home: &Home, backend: &mut Backend, spec: &str) -> Result<Target, CliError> {
     let next = target(home, Some(spec))?;
-    backend.retarget(home, cx, &next)?;
+    backend.retarget(&next)?;
     Ok(next)
 }

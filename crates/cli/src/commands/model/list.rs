@@ -1,82 +1,38 @@
 //! `netclaw model list [--provider NAME]`: every provider's models with context window,
 //! modalities, tool support and where each value came from.
 
-use netclaw_providers::models::{BundledCatalog, ModelFacts, ModelInfo, merge_listing};
-use serde::Serialize;
+use netclaw_providers::runtime::ModelListing;
 
 use crate::commands::daemon::running;
-use crate::commands::provider::probe::probe_all;
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
 use crate::humanize::{table, tokens};
+use crate::spinner::Spinner;
 
-/// One provider's models as `model list --json` shows them.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ProviderModels {
-    pub(crate) provider: String,
-    pub(crate) models: Vec<ModelInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) error: Option<String>,
-}
-
-fn overrides(settings: &netclaw_config::Settings, provider: &str) -> Vec<ModelFacts> {
-    netclaw_config::ModelRole::ALL
-        .into_iter()
-        .filter_map(|role| settings.models.role(role))
-        .filter(|r| r.provider.eq_ignore_ascii_case(provider))
-        .map(|r| ModelFacts {
-            context_window: r.context_window.and_then(|w| u32::try_from(w).ok()),
-            ..ModelFacts::new(r.model_id.clone())
-        })
-        .collect()
-}
-
+/// The listings of `names`: the daemon's when one runs, else discovered now by the providers
+/// runtime of this process. Both merge the same facts the same way.
 async fn listings(
     cx: &Context<'_>,
     home: &Home,
     names: &[String],
-) -> Result<Vec<ProviderModels>, CliError> {
+) -> Result<Vec<ModelListing>, CliError> {
     if let Some(client) = running(home).await {
         let all = client.models().await?;
         return Ok(all
             .providers
             .into_iter()
             .filter(|p| names.iter().any(|n| n.eq_ignore_ascii_case(&p.provider)))
-            .map(|p| ProviderModels {
+            .map(|p| ModelListing {
                 provider: p.provider,
                 models: p.models,
                 error: p.error,
             })
             .collect());
     }
-    let settings = home.store.read()?.settings()?;
-    let reports = probe_all(cx, home, names).await?;
-    Ok(reports
-        .into_iter()
-        .map(|(name, report)| {
-            let kind = settings
-                .provider(&name)
-                .and_then(|(_, e)| home.registry.try_get(&e.provider_type))
-                .map(|d| d.kind);
-            let catalog = kind.map_or(&[][..], BundledCatalog::models_for);
-            let live = report.is_ok().then_some(report.models.as_slice());
-            let error = (!report.is_ok()).then(|| report.message.clone().unwrap_or_default());
-            match merge_listing(live, catalog, &overrides(&settings, &name)) {
-                Ok(models) => ProviderModels {
-                    provider: name,
-                    models,
-                    error,
-                },
-                Err(e) => ProviderModels {
-                    provider: name,
-                    models: Vec::new(),
-                    error: Some(e.to_string()),
-                },
-            }
-        })
-        .collect())
+    let runtime = home.runtime(cx)?;
+    let _spinner = Spinner::start(cx.printer, format!("Checking {}…", names.join(", ")));
+    Ok(runtime.listings(names, true).await)
 }
 
 /// `model list`.

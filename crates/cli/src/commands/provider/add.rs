@@ -2,11 +2,12 @@
 
 use jiff::Timestamp;
 use netclaw_config::{
-    AuthMethod, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry, ProviderWrite,
+    AuthMethod, CredentialWrite, OAuthOverrides, ProviderEntry, ProviderWrite,
     validate_provider_name,
 };
 use netclaw_oauth::TokenSet;
 use netclaw_providers::bearer::Bearer;
+use netclaw_providers::credentials::oauth_tokens;
 use netclaw_providers::descriptor::ProviderDescriptor;
 use netclaw_providers::probe::{ProbeOptions, ProbeReport, ProbeTarget, probe};
 use secrecy::{ExposeSecret, SecretString};
@@ -17,7 +18,7 @@ use crate::home::Home;
 use crate::humanize::tokens;
 use crate::login;
 use crate::options::{AddOptions, LoginChoice};
-use crate::probe_state::{self, LastProbe};
+use crate::probe_state;
 use crate::spinner::Spinner;
 
 /// A credential obtained for a provider, not yet written anywhere.
@@ -53,16 +54,7 @@ impl Obtained {
         match self {
             Self::None => CredentialWrite::Keep,
             Self::ApiKey(key) => CredentialWrite::ApiKey(key),
-            Self::OAuth(tokens) => {
-                let account_id = tokens.resolved_account_id().map(SecretString::from);
-                CredentialWrite::OAuth(OAuthTokens {
-                    access_token: tokens.access_token,
-                    refresh_token: tokens.refresh_token,
-                    id_token: tokens.id_token,
-                    account_id,
-                    expires_at: tokens.expires_at,
-                })
-            }
+            Self::OAuth(tokens) => CredentialWrite::OAuth(oauth_tokens(tokens)),
         }
     }
 }
@@ -179,7 +171,7 @@ pub(crate) async fn obtain(
             cx, descriptor, choice, retry,
         )?)),
         AuthMethod::OAuthDevice | AuthMethod::OAuthPkce => {
-            let overrides = login::overrides_of(entry.oauth.as_ref());
+            let overrides = netclaw_providers::descriptor::OAuthOverrides::of(entry);
             let client = login::oauth_client(http, name, descriptor, &overrides).await?;
             let tokens = if method == AuthMethod::OAuthDevice {
                 login::device::login(cx, &client, name, descriptor.display_name).await?
@@ -335,7 +327,7 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             credentials: credential.into_write(),
         },
     )?;
-    probe_state::record(&home.paths, name, LastProbe::of(&report, now));
+    probe_state::record(&home.paths, name, &report, now);
     cx.printer.success(format!(
         "Added provider `{name}` ({}, {})",
         descriptor.type_key,

@@ -11,7 +11,7 @@ use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
 use crate::login;
 use crate::options::LoginOptions;
-use crate::probe_state::{self, LastProbe};
+use crate::probe_state;
 
 /// `provider login`.
 pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exit, CliError> {
@@ -103,7 +103,7 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     };
     home.store
         .write_provider(&name, ProviderWrite { entry, credentials })?;
-    probe_state::record(&home.paths, &name, LastProbe::of(&report, Timestamp::now()));
+    probe_state::record(&home.paths, &name, &report, Timestamp::now());
     cx.printer.success(format!(
         "`{name}` is logged in ({})",
         descriptor.label(method).unwrap_or(method.as_str())
@@ -142,7 +142,7 @@ pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliErro
             expires_at: None,
             account_id: None,
         };
-        let overrides = login::overrides_of(entry.oauth.as_ref());
+        let overrides = netclaw_providers::descriptor::OAuthOverrides::of(&entry);
         let http = crate::http::client()?;
         match login::oauth_client(&http, &key, descriptor, &overrides).await {
             Ok(client) => match client.revoke(&tokens).await {

@@ -1,19 +1,14 @@
 //! `netclaw provider probe [name|--all]`: live and classified; exit 0 ok, 1 failed, 2 a token
 //! expires soon.
 
-use std::sync::Arc;
-
 use jiff::Timestamp;
-use netclaw_oauth::SystemClock;
-use netclaw_providers::credentials::{ConfigTokenStore, CredentialManager};
-use netclaw_providers::probe::{ProbeClass, ProbeOptions, ProbeReport};
+use netclaw_providers::probe::{ProbeClass, ProbeReport};
 use serde::Serialize;
 
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
 use crate::humanize::{TokenState, relative, token_state};
-use crate::probe_state::{self, LastProbe};
 use crate::spinner::Spinner;
 
 /// One probe as `provider probe --json` shows it.
@@ -30,47 +25,16 @@ pub(crate) struct ProbeRow {
     pub(crate) token_state: Option<TokenState>,
 }
 
-/// A credential manager over the home's files (refreshes a due OAuth token under the lock).
-pub(crate) fn manager(
-    home: &Home,
-    cx: &Context<'_>,
-    http: &reqwest::Client,
-) -> Arc<CredentialManager> {
-    let store = ConfigTokenStore::new(home.store.clone(), cx.env.clone());
-    Arc::new(CredentialManager::new(
-        Arc::new(store),
-        http.clone(),
-        Arc::new(SystemClock),
-        cx.env.clone(),
-    ))
-}
-
-/// Probes `names` (configured names), remembering each result.
+/// Probes `names` (configured names) through the providers runtime, which remembers each
+/// result.
 pub(crate) async fn probe_all(
     cx: &Context<'_>,
     home: &Home,
     names: &[String],
 ) -> Result<Vec<(String, ProbeReport)>, CliError> {
-    let http = crate::http::client()?;
-    let manager = manager(home, cx, &http);
-    let options = ProbeOptions::at(Timestamp::now());
-    let spinner = Spinner::start(cx.printer, format!("Checking {}…", names.join(", ")));
-    let probes = names.iter().map(|name| {
-        let manager = Arc::clone(&manager);
-        let http = http.clone();
-        let options = options.clone();
-        async move {
-            let report = manager.probe_configured(&http, name, &options).await;
-            (name.clone(), report)
-        }
-    });
-    let reports = futures_util::future::join_all(probes).await;
-    drop(spinner);
-    let now = Timestamp::now();
-    for (name, report) in &reports {
-        probe_state::record(&home.paths, name, LastProbe::of(report, now));
-    }
-    Ok(reports)
+    let runtime = home.runtime(cx)?;
+    let _spinner = Spinner::start(cx.printer, format!("Checking {}…", names.join(", ")));
+    Ok(runtime.probe_all(names).await)
 }
 
 /// `provider probe`.

@@ -116,6 +116,22 @@ impl Home {
         ))
     }
 
+    /// The providers runtime of this home, at `at`.
+    fn runtime(&self, at: Timestamp) -> netclaw_providers::runtime::Runtime {
+        let store = ConfigStore::new(self.paths.clone(), &self.env);
+        let services = netclaw_providers::runtime::Services::for_home(
+            &store,
+            &self.env,
+            reqwest::Client::new(),
+            Arc::new(ManualClock::new(at)),
+        );
+        netclaw_providers::runtime::Runtime::new(
+            Arc::new(services),
+            store.load(&self.env).unwrap(),
+            at,
+        )
+    }
+
     fn stored_secret(
         &self,
         field: fn(&netclaw_config::ProviderSecrets) -> Option<&SecretString>,
@@ -344,17 +360,12 @@ async fn probing_a_configured_provider_refreshes_first_and_reports_reauth() {
             },
         )
         .unwrap();
-    let manager = home.manager(now());
-    let options = netclaw_providers::probe::ProbeOptions::at(now());
-    let report = manager
-        .probe_configured(&reqwest::Client::new(), "openai", &options)
-        .await;
+    let runtime = home.runtime(now());
+    let report = runtime.probe("openai").await;
     assert!(report.is_ok(), "{:?}", report.message);
     assert_eq!(report.models[0].id, "gpt-5.5");
 
-    let missing = manager
-        .probe_configured(&reqwest::Client::new(), "nope", &options)
-        .await;
+    let missing = runtime.probe("nope").await;
     assert_eq!(
         missing.class,
         netclaw_providers::probe::ProbeClass::NotConfigured
@@ -371,14 +382,10 @@ async fn probing_after_a_refused_refresh_is_reauth_required() {
         .mount(&server)
         .await;
     let home = Home::with_openai(&server.uri(), now() - SignedDuration::from_mins(1));
-    let options = netclaw_providers::probe::ProbeOptions::at(now());
-    let report = home
-        .manager(now())
-        .probe_configured(&reqwest::Client::new(), "openai", &options)
-        .await;
+    let report = home.runtime(now()).probe("openai").await;
     assert_eq!(
         report.class,
         netclaw_providers::probe::ProbeClass::ReauthRequired
     );
-    insta::assert_snapshot!(report.message.unwrap(), @"The OAuth login of `openai` can no longer be refreshed. Run `netclaw provider login openai`.");
+    insta::assert_snapshot!(report.message.unwrap(), @"the login of provider `openai` has expired; run `netclaw provider login openai`");
 }

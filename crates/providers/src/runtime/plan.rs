@@ -1,0 +1,55 @@
+//! Which models may answer a request: the one it named, or the configured chain
+//! (`Models.Main`, `Models.Fallback`, `Models.FallbackChain`), each candidate completed with
+//! its provider's stored name, login stamp and the model's known context window.
+
+use crate::models::BundledCatalog;
+use crate::resilience::{Candidate, Plan};
+
+use super::resolve::{names_a_model, pick};
+use super::{ResolveError, Runtime};
+
+impl Runtime {
+    /// The candidates for a request naming `provider` and/or `model` (either may be absent).
+    /// The model asked for must be usable; a broken fallback is only skipped when served.
+    pub fn plan(&self, provider: Option<&str>, model: Option<&str>) -> Result<Plan, ResolveError> {
+        let settings = self.settings();
+        let (key, model_id) = pick(settings, provider, model)?;
+        self.client(&key)
+            .map_err(|e| ResolveError::Provider(e.to_string()))?;
+        let mut plan = if names_a_model(settings, provider, model) {
+            Plan::explicit(&settings.models, Candidate::new(key, model_id))
+        } else {
+            Plan::configured(&settings.models)
+        };
+        for candidate in &mut plan.candidates {
+            self.fill_in(candidate);
+        }
+        Ok(plan)
+    }
+
+    /// The provider's stored spelling, its login stamp and the model's known context window
+    /// (configured, else the last probe's listing, else the bundled catalog).
+    fn fill_in(&self, candidate: &mut Candidate) {
+        let Some(provider) = self.provider(&candidate.provider) else {
+            return;
+        };
+        candidate.login_stamp = provider.entry.oauth_token_expiry;
+        if candidate.context_window.is_none() {
+            let live = self.services.probes.last(provider.name).and_then(|p| {
+                p.report
+                    .models
+                    .iter()
+                    .find(|m| m.id == candidate.model)
+                    .and_then(|m| m.context_window)
+            });
+            let catalog = || {
+                BundledCatalog::models_for(provider.descriptor?.kind)
+                    .iter()
+                    .find(|m| m.id == candidate.model)?
+                    .context_window
+            };
+            candidate.context_window = live.or_else(catalog).map(u64::from);
+        }
+        provider.name.clone_into(&mut candidate.provider);
+    }
+}
