@@ -1,5 +1,8 @@
 //! `ConfigStore`: the handle every writer goes through: locked read-modify-write of both files.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use secrecy::SecretString;
 
 use crate::document::{ConfigDocument, backup_path};
@@ -25,6 +28,8 @@ pub struct ConfigStore {
     paths: Paths,
     identity: IdentitySource,
     hook: Option<SaveHook>,
+    /// How many times this store and its clones have read the files.
+    reads: Arc<AtomicU64>,
 }
 
 /// What [`ConfigStore::migrate`] did.
@@ -57,6 +62,7 @@ impl ConfigStore {
             paths,
             identity,
             hook: None,
+            reads: Arc::default(),
         }
     }
 
@@ -66,6 +72,7 @@ impl ConfigStore {
             paths,
             identity,
             hook: None,
+            reads: Arc::default(),
         }
     }
 
@@ -90,7 +97,14 @@ impl ConfigStore {
     /// Reads netclaw.json without locking (writes are atomic renames, so a reader always sees
     /// a whole file); the secrets are decrypted when first asked for.
     pub fn read(&self) -> Result<ConfigDocument, ConfigError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
         ConfigDocument::read(&self.paths, &self.identity)
+    }
+
+    /// How many times this store and its clones have read the files (every load, update and
+    /// refresh reads through here): what proves that a request path reads none.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
     }
 
     /// Reads both files and layers them with `env` (see [`Config`]).

@@ -158,6 +158,11 @@ impl AppState {
     pub(crate) fn store(&self) -> &ConfigStore {
         &self.inner.store
     }
+    /// How many times the daemon has read its config files: at start, on each reload and to
+    /// refresh a token, never to serve a request.
+    pub fn config_reads(&self) -> u64 {
+        self.inner.store.reads()
+    }
     pub(crate) fn token(&self) -> &SecretString {
         &self.inner.token
     }

@@ -11,6 +11,8 @@ mod fallback;
 mod hostile_files;
 mod init;
 mod oauth;
+mod parity;
 mod providers;
+mod refresh_promises;
 #[cfg(unix)]
 mod repl;

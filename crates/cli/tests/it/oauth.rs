@@ -315,7 +315,7 @@ pub(crate) fn start_daemon(netclaw: &Netclaw) -> Child {
     daemon
 }
 
-async fn stop_daemon(netclaw: &Netclaw, mut daemon: Child) {
+pub(crate) async fn stop_daemon(netclaw: &Netclaw, mut daemon: Child) {
     netclaw.run(&["daemon", "stop"], "").await.expect_code(0);
     tokio::task::spawn_blocking(move || daemon.wait().unwrap())
         .await

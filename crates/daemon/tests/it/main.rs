@@ -6,6 +6,7 @@ mod connections;
 mod disconnect;
 mod fallback;
 mod gateway;
+mod in_memory;
 mod lifecycle;
 mod logs;
 mod oauth;
