@@ -66,14 +66,10 @@ async fn home_with_two_windows(server: &MockServer) -> Netclaw {
             .await
             .expect_code(0);
     }
-    let mut config = netclaw.config_json();
-    config["Models"]["Compaction"] =
-        json!({"Provider": "p", "ModelId": "big", "ContextWindow": 100_000});
-    std::fs::write(
-        netclaw.config_file(),
-        serde_json::to_vec_pretty(&config).unwrap(),
-    )
-    .unwrap();
+    netclaw.edit_config(|config| {
+        config["Models"]["Compaction"] =
+            json!({"Provider": "p", "ModelId": "big", "ContextWindow": 100_000});
+    });
     netclaw
 }
 
@@ -154,13 +150,9 @@ async fn a_login_that_cannot_be_renewed_probes_the_same_with_and_without_a_daemo
         .respond_with(ResponseTemplate::new(500).set_body_string("upstream trouble"))
         .mount(&server)
         .await;
-    let mut config = netclaw.config_json();
-    config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
-    std::fs::write(
-        netclaw.config_file(),
-        serde_json::to_vec_pretty(&config).unwrap(),
-    )
-    .unwrap();
+    netclaw.edit_config(|config| {
+        config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
+    });
 
     let direct = netclaw
         .run(&["provider", "probe", "work", "--json"], "")

@@ -23,13 +23,9 @@ const ROTATED_REFRESH: &str = "rt-rotated-SECRET-77ab";
 async fn expired_login(server: &MockServer) -> Netclaw {
     let netclaw = Netclaw::new();
     add_openai_with_device_code(&netclaw, server).await;
-    let mut config = netclaw.config_json();
-    config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
-    std::fs::write(
-        netclaw.config_file(),
-        serde_json::to_vec_pretty(&config).unwrap(),
-    )
-    .unwrap();
+    netclaw.edit_config(|config| {
+        config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
+    });
     netclaw
 }
 

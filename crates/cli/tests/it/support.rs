@@ -71,6 +71,14 @@ impl Netclaw {
         serde_json::from_slice(&std::fs::read(self.config_file()).unwrap()).unwrap()
     }
 
+    /// Rewrites `netclaw.json` with `edit` applied to it, as a user's editor would.
+    pub(crate) fn edit_config(&self, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut config = self.config_json();
+        edit(&mut config);
+        let bytes = serde_json::to_vec_pretty(&config).unwrap();
+        netclaw_config::fs::write_atomic(&self.config_file(), &bytes).unwrap();
+    }
+
     /// A command for the binary with only our environment and `--home`, its stdio piped.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = self.bare_command(args);
