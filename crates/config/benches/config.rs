@@ -1,5 +1,9 @@
 //! Criterion benchmarks: loading a home with 20 providers (netclaw.json + age decrypt + env
 //! layering) and one durable secret write (lock, read, decrypt, encrypt, fsync, rename).
+#![allow(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented function"
+)]
 
 use std::hint::black_box;
 

@@ -1,4 +1,8 @@
 //! Hot pure paths of netclaw-oauth: token-response parsing, claims, authorize URL, paste parsing.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented function"
+)]
 #![allow(clippy::unwrap_used, reason = "a benchmark that fails should stop")]
 
 use std::hint::black_box;

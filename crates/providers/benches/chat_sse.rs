@@ -2,6 +2,10 @@
 //! the latency a delta gains between its bytes being written on loopback and the caller
 //! receiving it. Run with `cargo bench -p netclaw-providers --bench chat_sse`.
 #![allow(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented function"
+)]
+#![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
     reason = "a benchmark prints its figures and fails loudly"
