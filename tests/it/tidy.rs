@@ -35,3 +35,31 @@ fn tidy_catches_each_rule() {
     xtask::tidy::check_file("crates/x/src/lib.rs", source, &mut found);
     insta::assert_snapshot!(found.join("\n"));
 }
+
+#[test]
+fn only_the_daemons_http_modules_use_axum() {
+    let source = "//! x\nuse axum::Json;\n";
+    let mut found = Vec::new();
+    for allowed in [
+        "crates/daemon/src/routes/chat.rs",
+        "crates/daemon/src/gateway/mod.rs",
+        "crates/daemon/benches/gateway_load.rs",
+        "crates/daemon/tests/it/gateway.rs",
+        "xtask/src/demo/fake_vendor.rs",
+    ] {
+        xtask::tidy::check_file(allowed, source, &mut found);
+    }
+    assert_eq!(found, Vec::<String>::new());
+    for refused in [
+        "crates/daemon/src/state.rs",
+        "crates/daemon/src/oauth_flows.rs",
+        "crates/providers/src/runtime/mod.rs",
+    ] {
+        xtask::tidy::check_file(refused, source, &mut found);
+    }
+    insta::assert_snapshot!(found.join("\n"), @r"
+    crates/daemon/src/state.rs:2: uses axum outside the daemon's HTTP modules (see `AXUM_ALLOWED` in xtask/src/tidy.rs)
+    crates/daemon/src/oauth_flows.rs:2: uses axum outside the daemon's HTTP modules (see `AXUM_ALLOWED` in xtask/src/tidy.rs)
+    crates/providers/src/runtime/mod.rs:2: uses axum outside the daemon's HTTP modules (see `AXUM_ALLOWED` in xtask/src/tidy.rs)
+    ");
+}

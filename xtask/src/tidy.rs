@@ -47,6 +47,25 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     "xtask/src/update_openai_models/fetch.rs",
 ];
 
+/// The daemon's HTTP modules: the only library code that may use axum. What they serve sits
+/// below them (the state, OAuth flows, refresh, the file watcher, the providers runtime) and
+/// knows nothing of HTTP, so it can be driven and tested without a router.
+const AXUM_ALLOWED: &[&str] = &[
+    "crates/daemon/src/lib.rs",
+    "crates/daemon/src/server.rs",
+    "crates/daemon/src/connections.rs",
+    "crates/daemon/src/security.rs",
+    "crates/daemon/src/error.rs",
+    "crates/daemon/src/fallback.rs",
+    "crates/daemon/src/routes/",
+    "crates/daemon/src/gateway/",
+];
+
+/// True when `rel` is library code of a netclaw crate (not a test, bench, example or xtask).
+fn is_library_source(rel: &str) -> bool {
+    rel.starts_with("crates/") && rel.contains("/src/") && !is_test_path(rel)
+}
+
 /// Every broken rule in the workspace, as `path:line: what` lines.
 pub fn violations(root: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
@@ -96,6 +115,14 @@ pub fn check_file(rel: &str, text: &str, found: &mut Vec<String>) {
         if rel != ENV_READER && env_reads.iter().any(|p| code.contains(p)) {
             found.push(format!(
                 "{rel}:{n}: reads the environment; use `netclaw_config::EnvSnapshot`"
+            ));
+        }
+        if code.contains("axum")
+            && is_library_source(rel)
+            && !AXUM_ALLOWED.iter().any(|allowed| rel.starts_with(allowed))
+        {
+            found.push(format!(
+                "{rel}:{n}: uses axum outside the daemon's HTTP modules (see `AXUM_ALLOWED` in xtask/src/tidy.rs)"
             ));
         }
         if code.contains(expose) && !EXPOSE_SECRET_ALLOWED.contains(&rel) && !is_test_path(rel) {

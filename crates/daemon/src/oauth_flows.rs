@@ -125,7 +125,7 @@ impl Flows {
             .await
             .map_err(|e| {
                 ApiError::new(
-                    axum::http::StatusCode::BAD_GATEWAY,
+                    http::StatusCode::BAD_GATEWAY,
                     "oauth_discovery",
                     e.to_string(),
                 )
@@ -134,7 +134,7 @@ impl Flows {
             .await
             .map_err(|e| {
                 ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
+                    http::StatusCode::CONFLICT,
                     "callback_port_busy",
                     e.to_string(),
                 )
