@@ -1,4 +1,5 @@
-//! The crate arrows of SPEC §1, checked against `cargo metadata` so a forbidden edge fails CI.
+//! The crate arrows of the architecture, checked against `cargo metadata` so a forbidden edge
+//! fails CI.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -58,7 +59,7 @@ const FORBIDDEN_DIRECT: &[(&str, &[&str])] = &[
 /// Package id → (name, ids of its normal/build dependencies).
 type Graph = BTreeMap<String, (String, Vec<String>)>;
 
-/// Every edge of the workspace's dependency graph that SPEC §1 does not allow.
+/// Every edge of the workspace's dependency graph that the architecture does not allow.
 pub fn violations(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
     let graph = graph(&metadata(workspace_root)?)?;
     let mut found = Vec::new();
@@ -66,7 +67,7 @@ pub fn violations(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
         for dep in direct_deps(&graph, krate)? {
             if dep.starts_with("netclaw-") && !allowed.contains(&dep) {
                 found.push(format!(
-                    "{krate} → {dep} (SPEC §1 does not allow this arrow)"
+                    "{krate} → {dep} (the architecture does not allow this arrow)"
                 ));
             }
         }

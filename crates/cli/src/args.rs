@@ -1,4 +1,4 @@
-//! The clap command tree (SPEC §6): low-level arguments, turned into [`crate::options`] before any work.
+//! The clap command tree: low-level arguments, turned into [`crate::options`] before any work.
 
 use std::path::PathBuf;
 

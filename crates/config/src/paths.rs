@@ -13,7 +13,7 @@ use crate::fs::create_private_dir;
 #[error("cannot find a home directory for netclaw: set `NETCLAW_HOME` or pass `--home DIR`")]
 pub struct PathsError;
 
-/// The netclaw home and every file inside it (SPEC §2).
+/// The netclaw home and every file inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
     home: PathBuf,

@@ -1,5 +1,5 @@
 //! Writers that split a provider across both files: plain fields to netclaw.json, secrets to the
-//! secrets file (as the original's `ProviderCredentialWriter` and `OAuthTokenPersistence`).
+//! secrets file, so no secret ever lands in the plain file.
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! The browser authorize URL, built in the original's parameter order and escaping.
+//! The browser authorize URL, with the parameters in a fixed order and escaped as servers expect
+//! (OpenAI's server compares the redirect URI byte for byte).
 
 use std::fmt;
 

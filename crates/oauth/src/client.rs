@@ -166,7 +166,16 @@ impl OAuthClient {
         if !reply.is_success() {
             return Err(endpoint_error(endpoint, &reply));
         }
-        parse_token_response(&reply.body, now)
+        let tokens = parse_token_response(&reply.body, now)?;
+        // A login is a trust decision: a standard OpenID server's id_token must be signed by
+        // the server's keys, for this client, and current, or the login is refused.
+        if self.config.flavour == Flavour::Standard
+            && self.endpoints.jwks.is_some()
+            && let Some(id_token) = &tokens.id_token
+        {
+            self.verify_id_token(id_token, now).await?;
+        }
+        Ok(tokens)
     }
 
     /// Refreshes `previous` (form for standard servers, JSON for OpenAI). The result keeps the

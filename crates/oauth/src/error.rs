@@ -45,7 +45,7 @@ impl ReauthReason {
     }
 }
 
-/// Errors of the redirect-URL paste parser; messages follow the original netclaw.
+/// Errors of the redirect-URL paste parser; each message says what to paste instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RedirectError {
     /// Nothing was pasted.

@@ -44,7 +44,8 @@ impl RedirectParams {
 /// [`OAuthError::Denied`]. Host, port and path are not checked (the user may have tunnelled it).
 ///
 /// # Errors
-/// [`OAuthError::Redirect`] with the original netclaw messages, or [`OAuthError::Denied`].
+/// [`OAuthError::Redirect`] with a message that says which part of the URL is missing, or
+/// [`OAuthError::Denied`].
 pub fn parse_redirect(input: &str) -> Result<RedirectParams, OAuthError> {
     let input = input.trim();
     if input.is_empty() {

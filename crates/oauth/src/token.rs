@@ -81,14 +81,14 @@ impl fmt::Debug for TokenSet {
     }
 }
 
-/// Parses a token endpoint's success body, as the original's `OAuthTokenResponseParser`:
+/// Parses a token endpoint's success body:
 /// `access_token` required; `refresh_token`, `id_token` optional; `expires_in` a number or numeric
 /// string (null or missing = no expiry; the expiry is clamped to the representable range);
 /// account id from `account_id`, `chatgpt_account_id`, `https://api.openai.com/auth`.
 /// `chatgpt_account_id`, then the id_token's claims.
 ///
 /// # Errors
-/// [`OAuthError::InvalidResponse`] with the original's messages.
+/// [`OAuthError::InvalidResponse`] naming the field that is missing or malformed.
 pub fn parse_token_response(body: &[u8], now: Timestamp) -> Result<TokenSet, OAuthError> {
     let json: Value = serde_json::from_slice(body)
         .map_err(|_| OAuthError::invalid("Invalid JSON in OAuth token response"))?;

@@ -19,7 +19,7 @@ use crate::probe_state;
 use crate::prompt::PromptError;
 use crate::spinner::Spinner;
 
-/// The probe's hard limit in the wizard (as the original).
+/// The probe's hard limit in the wizard: a login that took minutes deserves a patient check.
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
 
 const NON_INTERACTIVE: &str =

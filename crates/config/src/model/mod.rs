@@ -1,4 +1,5 @@
-//! The typed settings model of `netclaw.json`: PascalCase keys as in the original netclaw.
+//! The typed settings model of `netclaw.json`: PascalCase keys, so files the .NET netclaw wrote
+//! load unchanged.
 
 mod auth_method;
 mod daemon;
@@ -57,7 +58,7 @@ impl Default for Settings {
 
 impl Settings {
     /// The provider named `name`: an exact match first, then one that differs only in case
-    /// (provider names are case-insensitive, as in the original).
+    /// (provider names are case-insensitive: users type them as they remember them).
     pub fn provider(&self, name: &str) -> Option<(&str, &ProviderEntry)> {
         if let Some((k, v)) = self.providers.get_key_value(name) {
             return Some((k.as_str(), v));

@@ -154,8 +154,8 @@ impl ModelRef {
     }
 }
 
-/// A set of modalities (`Text`, `Image`, …). Read from `"Text, Image"` (the original's flags
-/// form) or `["Text", "Image"]`; written in the flags form.
+/// A set of modalities (`Text`, `Image`, …). Read from `"Text, Image"` (the flags form the .NET
+/// netclaw writes) or `["Text", "Image"]`; written in the flags form so both can read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Modalities(pub Vec<String>);
 

@@ -1,4 +1,4 @@
-//! Account-id extraction (the original's `JwtAccountIdExtractorTests`) and id_token verification.
+//! Account-id extraction from every claim shape servers send, and id_token verification.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

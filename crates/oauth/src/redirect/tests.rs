@@ -1,4 +1,4 @@
-//! Paste-redirect cases, with the original's messages.
+//! Paste-redirect cases, with the messages users see.
 
 use secrecy::ExposeSecret as _;
 

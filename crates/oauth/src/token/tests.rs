@@ -1,4 +1,4 @@
-//! Token-response parser cases from the original's `OAuthTokenResponseParserTests`, and `TokenSet`.
+//! Token-response parser cases (every shape and mistake servers send), and `TokenSet`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

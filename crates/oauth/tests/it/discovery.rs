@@ -157,3 +157,49 @@ async fn id_token_is_verified_against_the_discovered_jwks() {
     let err = client.verify_id_token(&expired, now).await.unwrap_err();
     assert_eq!(err.to_string(), "the id_token has expired");
 }
+
+#[tokio::test]
+async fn a_login_whose_id_token_the_server_did_not_sign_is_refused() {
+    use base64::Engine as _;
+    use secrecy::ExposeSecret as _;
+    let server = MockServer::start().await;
+    let issuer = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata(&issuer)))
+        .mount(&server)
+        .await;
+    // The server publishes a key the id_tokens below were not signed with.
+    let other_key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 32]);
+    Mock::given(method("GET"))
+        .and(path("/jwks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [
+            {"kty": "OKP", "crv": "Ed25519", "kid": "key-1", "use": "sig", "x": other_key}
+        ]})))
+        .mount(&server)
+        .await;
+    let now = crate::support::now();
+    let forged = sign(&json!({"iss": issuer, "aud": "cli", "exp": now.as_second() + 600}));
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at", "refresh_token": "rt", "expires_in": 3600,
+            "token_type": "Bearer", "id_token": forged.expose_secret()
+        })))
+        .mount(&server)
+        .await;
+    let config = OAuthClientConfig::standard(
+        Url::parse(&issuer).unwrap(),
+        "cli",
+        Url::parse("http://127.0.0.1:0/cb").unwrap(),
+    );
+    let client = OAuthClient::discover(http(), config).await.unwrap();
+    let pending = client
+        .start_authorization(&Url::parse("http://127.0.0.1:1455/cb").unwrap())
+        .unwrap();
+    let err = client
+        .exchange_code(&pending, &secrecy::SecretString::from("code"), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OAuthError::Jwt { .. }), "{err:?}");
+}

@@ -312,7 +312,7 @@ impl ChatError {
         self.to_string()
     }
 
-    /// What to tell the user, in the original netclaw's words, ending with the hint when
+    /// What to tell the user, in words that say what happened, ending with the hint when
     /// there is one (`… — run `netclaw provider login openai``).
     pub fn user_message(&self) -> String {
         let summary = self.summary();

@@ -15,7 +15,8 @@ use super::store::{StoredCredential, TokenStore};
 use crate::bearer::{Bearer, BearerSource, CredentialError};
 use crate::descriptor::{AuthMethod, ProviderDescriptor, ProviderRegistry};
 
-/// An OAuth access token is refreshed when it expires within this margin (as the original).
+/// An OAuth access token is refreshed when it expires within this margin: long enough that a
+/// token handed out is still valid when a slow request reaches the server.
 pub const REFRESH_SKEW: Duration = Duration::from_secs(120);
 
 /// A provider's credential and where it came from.

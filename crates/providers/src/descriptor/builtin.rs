@@ -1,4 +1,4 @@
-//! The built-in provider types and their real vendors' defaults (SPEC §3).
+//! The built-in provider types and their real vendors' defaults.
 
 use super::{
     AuthMethod, AuthOption, OAuthClientDefaults, OAuthFlavour, ProviderDescriptor, ProviderKind,

@@ -2,7 +2,7 @@
 
 use super::{Modalities, ModelFacts, ModelInfo, Provenance, Sourced};
 
-/// Context window assumed when no source knows one (as the original).
+/// Context window assumed when no source knows one: small enough that no model refuses it.
 pub const DEFAULT_CONTEXT_WINDOW: u32 = 32_768;
 
 /// A configured context window is larger than the one the provider reports.

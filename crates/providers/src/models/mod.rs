@@ -1,6 +1,5 @@
 //! The model catalog: every model with its capabilities and where each value came from.
 
-mod cache;
 mod catalog;
 mod merge;
 mod modality;
@@ -8,7 +7,6 @@ mod modality;
 #[cfg(test)]
 mod tests;
 
-pub use cache::{CachedDiscovery, DiscoveryCache};
 pub use catalog::{BundledCatalog, CatalogError};
 pub use merge::{ContextWindowExceeded, DEFAULT_CONTEXT_WINDOW, merge_listing, merge_model};
 pub use modality::{Modalities, Modality};

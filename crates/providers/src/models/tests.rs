@@ -1,6 +1,4 @@
-//! Unit tests of the bundled catalog, modalities and the discovery cache.
-
-use jiff::{SignedDuration, Timestamp};
+//! Unit tests of the bundled catalog and modalities.
 
 use super::*;
 use crate::descriptor::ProviderKind;
@@ -44,26 +42,4 @@ fn modalities_parse_vendor_names_and_ignore_unknown_ones() {
         Modalities::of([Modality::Image, Modality::Text]).to_string(),
         "text+image"
     );
-}
-
-#[test]
-fn cache_keeps_the_last_discovery_and_honours_age() {
-    let cache = DiscoveryCache::new();
-    let t0: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
-    cache.store("OpenAI", vec![ModelFacts::new("a")], t0);
-    cache.store("openai", vec![ModelFacts::new("b")], t0);
-    assert_eq!(cache.get("OPENAI").unwrap().models[0].id, "b");
-    let later = t0 + SignedDuration::from_mins(10);
-    assert!(
-        cache
-            .get_fresh("openai", later, SignedDuration::from_mins(10))
-            .is_some()
-    );
-    assert!(
-        cache
-            .get_fresh("openai", later, SignedDuration::from_mins(9))
-            .is_none()
-    );
-    cache.forget("openai");
-    assert!(cache.get("openai").is_none());
 }

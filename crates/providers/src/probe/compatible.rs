@@ -12,7 +12,7 @@ const LABEL: &str = "openai-compatible";
 /// The URLs of an OpenAI-compatible server, from the base URL the user configured.
 ///
 /// A base whose path already ends in `/v1` or `/api/v1` gets `chat/completions` and `models`
-/// appended; any other base gets `v1/chat/completions` and `v1/models` (as the original).
+/// appended; any other base gets `v1/chat/completions` and `v1/models` (users give either form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenAiCompatibleEndpoint {
     /// `POST` target of Chat Completions.

@@ -14,7 +14,7 @@ pub(crate) struct ProbeHttp<'a> {
     timeout: Duration,
 }
 
-/// The timeout message (as the original, with the configured duration).
+/// The timeout message, with the configured duration.
 pub(crate) fn timed_out(timeout: Duration) -> ProbeFailure {
     ProbeFailure::new(
         ProbeClass::Timeout,
@@ -139,7 +139,8 @@ fn io_reason(err: &reqwest::Error) -> Option<String> {
 }
 
 /// A JSON number or numeric string as a positive token count; ≤ 0 or absent means unknown,
-/// values past `i32::MAX` are capped there (as the original).
+/// values past `i32::MAX` are capped there (no real window is larger, and netclaw.json keeps
+/// windows as 32-bit numbers).
 pub(crate) fn token_count(value: Option<&Value>) -> Option<u32> {
     let n = match value? {
         Value::Number(n) => n.as_f64()?,

@@ -27,7 +27,8 @@ use crate::bearer::Bearer;
 use crate::descriptor::{AuthMethod, ProviderKind, ProviderRegistry};
 use crate::models::ModelFacts;
 
-/// The probe timeout used by netclaw (as the original).
+/// The probe timeout: long enough for a cold model server to answer its listing, short enough
+/// that a wizard never seems to hang.
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How a probe ended.

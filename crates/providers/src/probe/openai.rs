@@ -97,7 +97,7 @@ pub fn parse_codex_catalog(body: &Value) -> Result<Vec<ModelFacts>, CodexCatalog
     parse_codex_models(body).map_err(|f| CodexCatalogError { message: f.message })
 }
 
-/// Reads the Codex catalog as the original does: picker-visible models only, each with a
+/// Reads the Codex catalog as the ChatGPT picker shows it: picker-visible models only, each with a
 /// context window and input modalities (missing values are never guessed).
 pub(crate) fn parse_codex_models(body: &Value) -> Result<Vec<ModelFacts>, ProbeFailure> {
     let entries = body

@@ -1,4 +1,4 @@
-//! Mapping a provider's HTTP error status to a probe class and the original's user message.
+//! Mapping a provider's HTTP error status to a probe class and a message that says what to do.
 
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -59,8 +59,9 @@ impl Obtained {
     }
 }
 
-/// The auth method to use: `--auth`, else an API key when one is piped, else the original's
-/// default (device code for `openai`), else the type's first method.
+/// The auth method to use: `--auth`, else an API key when one is piped, else device code for
+/// `openai` (it works over SSH and in containers, where a browser callback cannot arrive),
+/// else the type's first method.
 pub(crate) fn choose_auth(
     descriptor: &ProviderDescriptor,
     login: &LoginChoice,
