@@ -123,14 +123,7 @@ impl ConfigDocument {
 
     /// The stored spelling of provider `name` (exact, else ignoring case).
     pub fn resolve_provider_name(&self, name: &str) -> Option<String> {
-        let providers = self.providers_json()?;
-        if providers.contains_key(name) {
-            return Some(name.to_owned());
-        }
-        providers
-            .keys()
-            .find(|k| k.eq_ignore_ascii_case(name))
-            .cloned()
+        crate::ProviderName::find_in(self.providers_json()?.keys(), name).cloned()
     }
 
     /// The typed entry of provider `name`, if configured.

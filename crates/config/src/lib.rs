@@ -16,6 +16,7 @@ mod load;
 pub mod migrate;
 mod model;
 mod paths;
+mod provider_name;
 mod save_point;
 pub mod secret_serde;
 mod secrets;
@@ -33,6 +34,7 @@ pub use model::{
     OAuthOverrides, ProviderEntry, ProviderModel, Settings, UnknownAuthMethod,
 };
 pub use paths::{Paths, PathsError, PermissionWarning, check_private};
+pub use provider_name::ProviderName;
 pub use save_point::{SaveHook, SavePoint};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use secrets::{IdentitySource, ProviderSecrets, SecretField, SecretsPayload};

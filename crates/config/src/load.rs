@@ -241,14 +241,11 @@ impl Config {
             .providers
             .iter()
             .filter(|(_, entry)| entry.auth_method != AuthMethod::None)
-            .filter(|(name, _)| !stored.keys().any(|s| s.eq_ignore_ascii_case(name)))
+            .filter(|(name, _)| !stored.keys().any(|s| crate::ProviderName::same(s, name)))
             .map(|(name, _)| name.clone())
             .collect();
         for (stored_name, node) in stored {
-            let configured = credentials
-                .keys()
-                .find(|n| n.eq_ignore_ascii_case(stored_name))
-                .cloned();
+            let configured = crate::ProviderName::find_in(credentials.keys(), stored_name).cloned();
             let Some(name) = configured else {
                 warnings.push(LoadWarning::OrphanSecrets {
                     provider: stored_name.clone(),

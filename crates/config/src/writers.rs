@@ -195,7 +195,7 @@ impl ConfigDocument {
             .map(|(k, v)| if k == old { (to.to_owned(), v) } else { (k, v) })
             .collect();
         *providers = renamed;
-        let points_at_old = |p: &str| p.eq_ignore_ascii_case(&old);
+        let points_at_old = |p: &str| crate::ProviderName::same(p, &old);
         self.edit_models(|models| {
             for role in [
                 &mut models.main,
@@ -328,10 +328,7 @@ fn find_ignoring_case<V>(
     map: &std::collections::BTreeMap<String, V>,
     name: &str,
 ) -> Option<String> {
-    if map.contains_key(name) {
-        return Some(name.to_owned());
-    }
-    map.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
+    crate::ProviderName::find_in(map.keys(), name).cloned()
 }
 
 fn remove_ignoring_case<V>(map: &mut std::collections::BTreeMap<String, V>, name: &str) -> bool {

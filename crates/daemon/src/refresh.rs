@@ -6,6 +6,7 @@
 //! at once; providers are handled one at a time with a pause between refreshes, so a daemon
 //! starting with many stale tokens does not fire a storm of refreshes.
 
+use netclaw_config::ProviderName;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -73,7 +74,7 @@ fn due(expiry: Timestamp, now: Timestamp) -> bool {
 pub(crate) fn spawn_refresher(state: AppState, options: RefreshOptions) {
     tokio::spawn(async move {
         let shutdown = state.shutdown_token().clone();
-        let mut backoff: HashMap<String, Backoff> = HashMap::new();
+        let mut backoff: HashMap<ProviderName, Backoff> = HashMap::new();
         let mut wait = first_wait(&options, random_fraction());
         loop {
             tokio::select! {
@@ -107,7 +108,7 @@ fn random_fraction() -> f64 {
 async fn run_once(
     state: &AppState,
     options: &RefreshOptions,
-    backoff: &mut HashMap<String, Backoff>,
+    backoff: &mut HashMap<ProviderName, Backoff>,
 ) {
     let runtime = state.runtime();
     let clock: &dyn Clock = state.clock().as_ref();
@@ -122,7 +123,9 @@ async fn run_once(
         if state.credentials().needs_reauth(&name) {
             continue;
         }
-        let slot = backoff.entry(name.to_ascii_lowercase()).or_default();
+        let slot = backoff
+            .entry(ProviderName::from(name.as_str()))
+            .or_default();
         if slot.next_attempt.is_some_and(|at| clock.now() < at) {
             continue;
         }

@@ -60,12 +60,9 @@ impl Settings {
     /// The provider named `name`: an exact match first, then one that differs only in case
     /// (provider names are case-insensitive: users type them as they remember them).
     pub fn provider(&self, name: &str) -> Option<(&str, &ProviderEntry)> {
-        if let Some((k, v)) = self.providers.get_key_value(name) {
-            return Some((k.as_str(), v));
-        }
+        let key = crate::ProviderName::find_in(self.providers.keys(), name)?;
         self.providers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .get_key_value(key)
             .map(|(k, v)| (k.as_str(), v))
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use netclaw_config::EnvSnapshot;
+use netclaw_config::{EnvSnapshot, ProviderName};
 use netclaw_oauth::{Clock, OAuthError, TokenSet};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -38,25 +38,25 @@ pub struct CredentialManager {
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
     env: EnvSnapshot,
-    /// One async mutex per provider (lowercase name): the in-process single flight.
-    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// One async mutex per provider: the in-process single flight.
+    flights: Mutex<HashMap<ProviderName, Arc<tokio::sync::Mutex<()>>>>,
     /// Providers whose refresh was refused, with the access token that was then stored: until a
     /// new login replaces it, asking again answers `ReauthRequired` without calling the server.
-    dead: Mutex<HashMap<String, SecretString>>,
-    /// The credentials of a loaded configuration (lowercase name → credential), when the owner
+    dead: Mutex<HashMap<ProviderName, SecretString>>,
+    /// The credentials of a loaded configuration by provider, when the owner
     /// holds one (see [`CredentialManager::hold`]): bearers then come from memory, and the files
     /// are read only to refresh or after a rejection.
     held: Arc<RwLock<Option<HeldCredentials>>>,
 }
 
-/// The credentials held in memory, by lowercase provider name.
-type HeldCredentials = HashMap<String, StoredCredential>;
+/// The credentials held in memory, by provider.
+type HeldCredentials = HashMap<ProviderName, StoredCredential>;
 
 /// Replaces one provider's held credential, when credentials are held at all.
 fn remember(held: &RwLock<Option<HeldCredentials>>, stored: &StoredCredential) {
     let mut held = held.write().unwrap_or_else(PoisonError::into_inner);
     if let Some(held) = held.as_mut() {
-        held.insert(stored.name.to_ascii_lowercase(), stored.clone());
+        held.insert(ProviderName::from(stored.name.as_str()), stored.clone());
     }
 }
 
@@ -140,7 +140,7 @@ impl CredentialManager {
             .keys()
             .filter_map(|name| {
                 let stored = super::config_store::stored_from_config(config, &self.registry, name)?;
-                Some((name.to_ascii_lowercase(), stored))
+                Some((ProviderName::from(name.as_str()), stored))
             })
             .collect();
         *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(held);
@@ -153,7 +153,7 @@ impl CredentialManager {
 
     /// True when `provider`'s refresh was refused and no new login has been stored since.
     pub fn needs_reauth(&self, provider: &str) -> bool {
-        lock(&self.dead).contains_key(&provider.to_ascii_lowercase())
+        lock(&self.dead).contains_key(&ProviderName::from(provider))
     }
 
     /// The provider's settings and secrets: the held ones when the owner holds a loaded
@@ -163,7 +163,7 @@ impl CredentialManager {
             let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(held) = held.as_ref() {
                 return held
-                    .get(&provider.to_ascii_lowercase())
+                    .get(&ProviderName::from(provider))
                     .cloned()
                     .ok_or_else(|| CredentialError::NotConfigured {
                         provider: provider.to_owned(),
@@ -204,7 +204,7 @@ impl CredentialManager {
     }
 
     fn is_dead(&self, stored: &StoredCredential) -> bool {
-        let key = stored.name.to_ascii_lowercase();
+        let key = ProviderName::from(stored.name.as_str());
         let mut dead = lock(&self.dead);
         match (dead.get(&key), &stored.access_token) {
             (Some(rejected), Some(current)) if same(rejected, current) => true,
@@ -320,7 +320,7 @@ impl CredentialManager {
     fn flight(&self, provider: &str) -> Arc<tokio::sync::Mutex<()>> {
         Arc::clone(
             lock(&self.flights)
-                .entry(provider.to_ascii_lowercase())
+                .entry(ProviderName::from(provider))
                 .or_default(),
         )
     }
@@ -424,7 +424,7 @@ impl CredentialManager {
             }),
             (Err(err), _, refused) => {
                 if let Some(token) = refused {
-                    lock(&self.dead).insert(provider.to_ascii_lowercase(), token);
+                    lock(&self.dead).insert(ProviderName::from(provider), token);
                 }
                 Err(err)
             }

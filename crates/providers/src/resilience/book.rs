@@ -119,7 +119,7 @@ pub struct CooldownBook {
 }
 
 fn key(provider: &str) -> String {
-    provider.to_ascii_lowercase()
+    netclaw_config::ProviderName::from(provider).folded()
 }
 
 fn after(now: Timestamp, wait: Duration) -> Timestamp {

@@ -1,5 +1,6 @@
 //! Which models may answer one request, in order.
 
+use netclaw_config::ProviderName;
 use netclaw_config::{Models, ProviderModel};
 
 /// A model that may answer: a configured provider and the model id it expects.
@@ -34,7 +35,7 @@ impl Candidate {
 
     /// Same provider (case ignored) and model.
     pub fn same_as(&self, other: &Self) -> bool {
-        self.provider.eq_ignore_ascii_case(&other.provider) && self.model == other.model
+        ProviderName::same(&self.provider, &other.provider) && self.model == other.model
     }
 }
 

@@ -1,6 +1,7 @@
 //! Every provider's models with their capabilities and where each value came from: live
 //! discovery (the last probe), the bundled catalog, and what the configuration says.
 
+use netclaw_config::ProviderName;
 use netclaw_config::Settings;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ pub(super) fn configured_facts(settings: &Settings, provider: &str) -> Vec<Model
     let roles = netclaw_config::ModelRole::ALL
         .into_iter()
         .filter_map(|role| settings.models.role(role))
-        .filter(|r| r.provider.eq_ignore_ascii_case(provider));
+        .filter(|r| ProviderName::same(&r.provider, provider));
     for role in roles {
         let window = role.context_window.and_then(|w| u32::try_from(w).ok());
         match facts.iter_mut().find(|f| f.id == role.model_id) {

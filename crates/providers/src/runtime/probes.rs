@@ -2,6 +2,7 @@
 //! listings, the fallback chain and `provider list` see the same discovery in the CLI and the
 //! daemon without touching the network.
 
+use netclaw_config::ProviderName;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -52,7 +53,7 @@ fn find<'a>(
     records.get_key_value(provider).or_else(|| {
         records
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(provider))
+            .find(|(k, _)| ProviderName::same(k, provider))
     })
 }
 

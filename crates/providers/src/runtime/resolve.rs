@@ -1,6 +1,7 @@
 //! Which provider and model a request means: `<provider>/<model>`, a bare model id for the
 //! main model's provider, or nothing for the configured main model.
 
+use netclaw_config::ProviderName;
 use netclaw_config::Settings;
 
 /// Why no destination was found.
@@ -63,7 +64,7 @@ pub(crate) fn pick(
         let model = match model {
             Some(m) => m.to_owned(),
             None => main
-                .filter(|m| m.provider.eq_ignore_ascii_case(key))
+                .filter(|m| ProviderName::same(&m.provider, key))
                 .map(|m| m.model_id.clone())
                 .ok_or_else(|| {
                     ResolveError::NoModel(format!("name a model of provider `{key}`"))

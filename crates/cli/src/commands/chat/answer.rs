@@ -2,6 +2,7 @@
 //! both `netclaw chat PROMPT` and the REPL call.
 
 use futures_util::StreamExt;
+use netclaw_config::ProviderName;
 use netclaw_daemon::api::{ChatEvent, ChatRequest as DaemonChatRequest};
 use netclaw_providers::chat::{ChatRequest, Message, StreamEvent, Usage};
 
@@ -19,7 +20,7 @@ fn served_note(
     model: &str,
     reason: Option<&str>,
 ) {
-    if provider.eq_ignore_ascii_case(&target.provider) && model == target.model {
+    if ProviderName::same(provider, &target.provider) && model == target.model {
         return;
     }
     let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();

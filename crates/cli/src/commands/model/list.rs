@@ -1,6 +1,7 @@
 //! `netclaw model list [--provider NAME]`: every provider's models with context window,
 //! modalities, tool support and where each value came from.
 
+use netclaw_config::ProviderName;
 use netclaw_providers::runtime::ModelListing;
 
 use crate::commands::daemon::running;
@@ -22,7 +23,7 @@ async fn listings(
         return Ok(all
             .providers
             .into_iter()
-            .filter(|p| names.iter().any(|n| n.eq_ignore_ascii_case(&p.provider)))
+            .filter(|p| names.iter().any(|n| ProviderName::same(n, &p.provider)))
             .map(|p| ModelListing {
                 provider: p.provider,
                 models: p.models,

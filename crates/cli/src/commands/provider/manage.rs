@@ -1,5 +1,6 @@
 //! `netclaw provider remove` and `provider rename`: both files, model roles, remembered probes.
 
+use netclaw_config::ProviderName;
 use netclaw_config::{ConfigError, ModelRole};
 
 use crate::context::Context;
@@ -33,7 +34,7 @@ pub(crate) fn remove(cx: &Context<'_>, name: &str) -> Result<Exit, CliError> {
                 settings
                     .models
                     .role(*role)
-                    .is_some_and(|r| r.provider.eq_ignore_ascii_case(&key))
+                    .is_some_and(|r| ProviderName::same(&r.provider, &key))
             })
             .collect();
         if !roles.is_empty() {
@@ -84,7 +85,7 @@ pub(crate) fn rename(cx: &Context<'_>, old: &str, new: &str) -> Result<Exit, Cli
                 settings
                     .models
                     .role(*role)
-                    .is_some_and(|r| r.provider.eq_ignore_ascii_case(&from))
+                    .is_some_and(|r| ProviderName::same(&r.provider, &from))
             })
             .map(ModelRole::key)
             .collect();
