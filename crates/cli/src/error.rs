@@ -1,6 +1,8 @@
 //! `CliError`: what went wrong, why, what to do about it, and the exit code (uv style).
 
 use std::fmt::Display;
+
+use netclaw_config::Hint;
 use std::process::ExitCode;
 
 /// The documented exit codes.
@@ -124,16 +126,37 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for CliError {
             }
             source = cause.source();
         }
-        // Errors that know their fix carry it as the hint.
-        let any: &dyn std::any::Any = &error;
-        let hint = any
-            .downcast_ref::<netclaw_config::ConfigError>()
-            .and_then(netclaw_config::ConfigError::hint);
+        let hint = known_hint(&error);
         Self {
             message: error.to_string(),
             causes,
             hint,
             exit: Exit::Failure,
+        }
+    }
+}
+
+/// The hint of an error that knows its fix ([`Hint`]): every library error type that
+/// implements it is tried, so a `?` anywhere keeps the fix for the `hint:` line.
+fn known_hint(error: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+    fn of<E: Hint + 'static>(error: &(dyn std::any::Any + Send + Sync)) -> Option<Option<String>> {
+        error.downcast_ref::<E>().map(Hint::hint)
+    }
+    of::<netclaw_config::ConfigError>(error)
+        .or_else(|| of::<netclaw_providers::chat::ChatError>(error))
+        .or_else(|| of::<netclaw_daemon::StartError>(error))
+        .flatten()
+}
+
+impl CliError {
+    /// An error that knows its fix, with that fix as the hint and its short form as the
+    /// message (`summary` for chat errors, which also carry a longer technical text).
+    pub fn hinted(message: impl Into<String>, error: &impl Hint) -> Self {
+        let error_hint = error.hint();
+        let cli = Self::new(message);
+        match error_hint {
+            Some(hint) => cli.with_hint(hint),
+            None => cli,
         }
     }
 }

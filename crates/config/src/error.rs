@@ -1,5 +1,6 @@
 //! `ConfigError`: every way reading or writing netclaw's files can fail, with a hint for each.
 
+use crate::Hint;
 use std::io;
 use std::path::PathBuf;
 
@@ -169,9 +170,10 @@ impl ConfigError {
             source,
         }
     }
+}
 
-    /// What the user can do about this error, naming the command that fixes it where one exists.
-    pub fn hint(&self) -> Option<String> {
+impl Hint for ConfigError {
+    fn hint(&self) -> Option<String> {
         let hint = match self {
             Self::Io { .. } | Self::Encrypt { .. } => return None,
             Self::Parse { .. } => "fix the file at that position, or move it aside and run `netclaw init`".to_owned(),

@@ -11,6 +11,7 @@ mod error;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hint;
 mod json_file;
 mod load;
 pub mod migrate;
@@ -26,6 +27,7 @@ mod writers;
 pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
 pub use error::ConfigError;
+pub use hint::Hint;
 pub use load::{
     Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_var,
 };

@@ -60,8 +60,7 @@ fn run(args: args::Args, env: EnvSnapshot) -> anyhow::Result<()> {
         let daemon = match netclaw_daemon::spawn(paths, env, options).await {
             Ok(daemon) => daemon,
             Err(error) => {
-                let hint = error
-                    .hint()
+                let hint = netclaw_config::Hint::hint(&error)
                     .map(|h| format!("\n\nhint: {h}"))
                     .unwrap_or_default();
                 anyhow::bail!("{error}{hint}");

@@ -1,5 +1,6 @@
 //! Starting and stopping the daemon: lock, bind, run files, serve, graceful shutdown.
 
+use netclaw_config::Hint;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,20 +92,7 @@ pub enum StartError {
     Random(String),
 }
 
-impl StartError {
-    /// What the user can do about it.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            Self::AlreadyRunning { .. } => {
-                Some("stop it with `netclaw daemon stop`, or use another `--home`")
-            }
-            Self::Bind { .. } => {
-                Some("pick another port with `--port` (or `Daemon.Port` in netclaw.json)")
-            }
-            _ => None,
-        }
-    }
-}
+impl StartError {}
 
 /// A daemon serving in the background of this process.
 #[derive(Debug)]
@@ -300,4 +288,18 @@ async fn serve(
     drop(lock);
     tracing::info!("daemon stopped");
     Ok(())
+}
+
+impl Hint for StartError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::AlreadyRunning { .. } => Some(String::from(
+                "stop it with `netclaw daemon stop`, or use another `--home`",
+            )),
+            Self::Bind { .. } => Some(String::from(
+                "pick another port with `--port` (or `Daemon.Port` in netclaw.json)",
+            )),
+            _ => None,
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Shared daemon state: identity, the bearer token, the providers runtime (swapped whole on
 //! reload, over services that outlive it) and OAuth flows.
 
+use netclaw_config::Hint;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 

@@ -1,5 +1,6 @@
 //! `netclaw daemon start|stop|status|run|logs`.
 
+use netclaw_config::Hint;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,6 +2,7 @@
 //! live, token expiry and re-login; each finding with the command that fixes it.
 
 use jiff::Timestamp;
+use netclaw_config::Hint;
 use netclaw_providers::probe::ProbeClass;
 use serde::Serialize;
 

@@ -29,3 +29,19 @@ fn exit_codes_are_the_documented_ones() {
     );
     assert_eq!(CliError::usage("x").exit(), Exit::Usage);
 }
+
+#[test]
+fn an_error_that_knows_its_fix_keeps_it_through_a_question_mark() {
+    fn start() -> Result<(), CliError> {
+        Err(netclaw_daemon::StartError::Bind {
+            address: "127.0.0.1:5199".parse().unwrap(),
+            source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+        })?;
+        Ok(())
+    }
+    let error = start().unwrap_err();
+    assert_eq!(
+        error.hint(),
+        Some("pick another port with `--port` (or `Daemon.Port` in netclaw.json)")
+    );
+}

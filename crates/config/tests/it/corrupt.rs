@@ -1,6 +1,7 @@
 //! A corrupt or truncated secrets file, or the wrong identity, gives a typed error that names
 //! the file, and neither file is changed by a program that could not read them.
 
+use netclaw_config::Hint;
 use netclaw_config::{Config, ConfigError, ConfigStore, EnvSnapshot, EnvVars, ExposeSecret};
 use pretty_assertions::assert_eq;
 

@@ -2,6 +2,7 @@
 //! FIFO or an empty file is a clear error at once, stale temp files are swept, and two adds
 //! of one name never both succeed.
 
+use netclaw_config::Hint;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 

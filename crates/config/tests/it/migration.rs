@@ -1,5 +1,6 @@
 //! The `openai-codex` migration, `netclaw config migrate` with its `.bak`, and newer versions refused.
 
+use netclaw_config::Hint;
 use netclaw_config::{
     AuthMethod, Config, ConfigError, EnvSnapshot, MigrationReport, ModelRef, ModelRole,
 };

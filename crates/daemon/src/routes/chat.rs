@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use netclaw_config::Hint;
 use netclaw_providers::chat::{ChatError, ChatRequest, StreamEvent};
 use netclaw_providers::resilience::{Refusal, Served};
 

@@ -72,7 +72,7 @@ async fn a_second_daemon_on_the_same_home_is_refused() {
         .replace(home.dir.path().to_str().unwrap(), "[HOME]");
     insta::assert_snapshot!(message.replace(&std::process::id().to_string(), "[PID]"), @"a netclaw daemon is already running for home `[HOME]` (pid [PID])");
     assert_eq!(
-        err.hint(),
+        netclaw_config::Hint::hint(&err).as_deref(),
         Some("stop it with `netclaw daemon stop`, or use another `--home`")
     );
     // The running daemon's files are untouched.

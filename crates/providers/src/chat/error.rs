@@ -1,5 +1,6 @@
 //! Typed chat failures, each with a message for people and one for logs.
 
+use netclaw_config::Hint;
 use std::fmt;
 use std::time::Duration;
 
@@ -408,28 +409,6 @@ impl ChatError {
         }
     }
 
-    /// The command or action that fixes it, when there is one.
-    pub fn hint(&self) -> Option<String> {
-        let provider = self.provider();
-        match self {
-            Self::Credential {
-                source: CredentialError::StoreUnreadable { hint, .. },
-                ..
-            } => hint.clone(),
-            Self::Unauthorized { .. } | Self::Credential { .. } | Self::MissingAccountId { .. } => {
-                Some(provider.login_hint())
-            }
-            Self::ContextLengthExceeded { .. } => {
-                Some("shorten the conversation or pick a model with a larger context window".into())
-            }
-            Self::Network { .. } | Self::Timeout { .. } => Some(format!(
-                "run `netclaw provider probe {}` to check the endpoint",
-                provider.name
-            )),
-            _ => None,
-        }
-    }
-
     /// Whether sending the same request again may succeed: 5xx, network failures, timeouts,
     /// interrupted streams and rate limits that say when to retry. Quota and usage-limit
     /// refusals are final.
@@ -452,6 +431,29 @@ impl ChatError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+impl Hint for ChatError {
+    fn hint(&self) -> Option<String> {
+        let provider = self.provider();
+        match self {
+            Self::Credential {
+                source: CredentialError::StoreUnreadable { hint, .. },
+                ..
+            } => hint.clone(),
+            Self::Unauthorized { .. } | Self::Credential { .. } | Self::MissingAccountId { .. } => {
+                Some(provider.login_hint())
+            }
+            Self::ContextLengthExceeded { .. } => {
+                Some("shorten the conversation or pick a model with a larger context window".into())
+            }
+            Self::Network { .. } | Self::Timeout { .. } => Some(format!(
+                "run `netclaw provider probe {}` to check the endpoint",
+                provider.name
+            )),
             _ => None,
         }
     }

@@ -1,5 +1,6 @@
 //! [`TokenStore`] over netclaw-config: reads layered settings and secrets, refreshes under its lock.
 
+use netclaw_config::Hint;
 use netclaw_config::{ConfigDocument, ConfigError, ConfigStore, EnvSnapshot};
 
 use super::CredentialSource;

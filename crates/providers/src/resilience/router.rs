@@ -1,5 +1,6 @@
 //! Sending a request to the first candidate that answers, remembering who failed and why.
 
+use netclaw_config::Hint;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -157,31 +158,6 @@ impl Refusal {
             Self::NoneAvailable {
                 fallback_withheld, ..
             } => *fallback_withheld,
-        }
-    }
-
-    /// The command or setting that helps.
-    pub fn hint(&self) -> Option<String> {
-        let withheld = self.fallback_withheld();
-        let base = match self {
-            Self::Failed { error, .. } => error.hint(),
-            Self::NoneAvailable { skipped, .. } => {
-                let login = skipped.iter().find(|s| {
-                    s.cooldown
-                        .as_ref()
-                        .is_some_and(|c| c.reason == CooldownReason::ReauthRequired)
-                });
-                let base = match login {
-                    Some(s) => format!("run `netclaw provider login {}`", s.candidate.provider),
-                    None => "`netclaw provider list` shows the cooldowns".to_owned(),
-                };
-                Some(base)
-            }
-        };
-        match (base, withheld) {
-            (Some(base), true) => Some(format!("{base}; {FALLBACK_ON_EXPLICIT_HINT}")),
-            (None, true) => Some(FALLBACK_ON_EXPLICIT_HINT.to_owned()),
-            (base, false) => base,
         }
     }
 
@@ -499,4 +475,30 @@ impl Resilience {
 
 fn now_of(resilience: &Resilience) -> Timestamp {
     resilience.clock.now()
+}
+
+impl Hint for Refusal {
+    fn hint(&self) -> Option<String> {
+        let withheld = self.fallback_withheld();
+        let base = match self {
+            Self::Failed { error, .. } => error.hint(),
+            Self::NoneAvailable { skipped, .. } => {
+                let login = skipped.iter().find(|s| {
+                    s.cooldown
+                        .as_ref()
+                        .is_some_and(|c| c.reason == CooldownReason::ReauthRequired)
+                });
+                let base = match login {
+                    Some(s) => format!("run `netclaw provider login {}`", s.candidate.provider),
+                    None => "`netclaw provider list` shows the cooldowns".to_owned(),
+                };
+                Some(base)
+            }
+        };
+        match (base, withheld) {
+            (Some(base), true) => Some(format!("{base}; {FALLBACK_ON_EXPLICIT_HINT}")),
+            (None, true) => Some(FALLBACK_ON_EXPLICIT_HINT.to_owned()),
+            (base, false) => base,
+        }
+    }
 }

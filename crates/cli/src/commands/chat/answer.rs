@@ -88,13 +88,7 @@ pub(super) async fn answer(
             let answer = direct.runtime.serve(&direct.plan, request).await;
             let answered = match answer {
                 Ok(answered) => answered,
-                Err(refusal) => {
-                    let error = CliError::new(refusal.message());
-                    return Err(match refusal.hint() {
-                        Some(hint) => error.with_hint(hint),
-                        None => error,
-                    });
-                }
+                Err(refusal) => return Err(CliError::hinted(refusal.message(), &refusal)),
             };
             served_note(
                 cx,
@@ -111,13 +105,7 @@ pub(super) async fn answer(
                     Ok(StreamEvent::Usage(u)) => usage = Some(u),
                     Ok(StreamEvent::Done { .. }) => break,
                     Ok(_) => {}
-                    Err(e) => {
-                        let error = CliError::new(e.summary());
-                        return Err(match e.hint() {
-                            Some(hint) => error.with_hint(hint),
-                            None => error,
-                        });
-                    }
+                    Err(e) => return Err(CliError::hinted(e.summary(), &e)),
                 }
             }
         }
