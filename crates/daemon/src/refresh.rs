@@ -7,6 +7,7 @@
 //! starting with many stale tokens does not fire a storm of refreshes.
 
 use netclaw_config::ProviderName;
+use netclaw_providers::backoff::{exponential, random_fraction};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -95,15 +96,6 @@ fn first_wait(options: &RefreshOptions, fraction: f64) -> Duration {
     (options.first_pass + jitter).min(options.tick)
 }
 
-/// A number in `[0, 1)` from the OS's randomness (0 when there is none).
-fn random_fraction() -> f64 {
-    let mut bytes = [0u8; 4];
-    if getrandom::fill(&mut bytes).is_err() {
-        return 0.0;
-    }
-    f64::from(u32::from_le_bytes(bytes)) / (f64::from(u32::MAX) + 1.0)
-}
-
 /// One pass: refresh every OAuth provider whose token is due, one after the other.
 async fn run_once(
     state: &AppState,
@@ -157,11 +149,7 @@ async fn run_once(
             }
             Err(error) => {
                 slot.failures += 1;
-                let exponent = slot.failures.saturating_sub(1).min(16);
-                let wait = options
-                    .initial_backoff
-                    .saturating_mul(1 << exponent)
-                    .min(options.max_backoff);
+                let wait = exponential(options.initial_backoff, slot.failures, options.max_backoff);
                 slot.next_attempt = Some(add(clock.now(), wait));
                 tracing::warn!(provider = %name, %error, retry_in_secs = wait.as_secs(), "token refresh failed; will retry");
             }

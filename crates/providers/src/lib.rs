@@ -1,5 +1,6 @@
 //! netclaw-providers: who the providers are, whether they work, and how to talk to their models.
 
+pub mod backoff;
 pub mod bearer;
 pub mod chat;
 pub mod credentials;

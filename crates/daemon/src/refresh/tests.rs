@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{RefreshOptions, first_wait, random_fraction};
+use super::{RefreshOptions, first_wait};
 
 #[test]
 fn the_first_pass_comes_one_to_two_seconds_after_start_not_a_tick_later() {
@@ -24,11 +24,4 @@ fn the_first_pass_never_waits_longer_than_a_tick() {
         ..RefreshOptions::default()
     };
     assert_eq!(first_wait(&options, 0.7), Duration::from_millis(5));
-}
-
-#[test]
-fn random_fractions_stay_in_the_unit_interval_and_vary() {
-    let draws: Vec<f64> = (0..64).map(|_| random_fraction()).collect();
-    assert!(draws.iter().all(|f| (0.0..1.0).contains(f)));
-    assert!(draws.iter().any(|f| (f - draws[0]).abs() > f64::EPSILON));
 }

@@ -87,14 +87,7 @@ impl RetryPolicy {
         if let Some(after) = retry_after {
             return after;
         }
-        let exponent = retry.saturating_sub(1).min(20);
-        let plain = self.base_delay.saturating_mul(1_u32 << exponent);
-        plain.mul_f64(jitter()).min(self.max_delay)
+        let plain = crate::backoff::exponential(self.base_delay, retry, Duration::MAX);
+        crate::backoff::jittered(plain, 0.1).min(self.max_delay)
     }
-}
-
-/// A factor in `[0.9, 1.1)`.
-fn jitter() -> f64 {
-    let random = getrandom::u32().unwrap_or(u32::MAX / 2);
-    0.9 + 0.2 * (f64::from(random) / (f64::from(u32::MAX) + 1.0))
 }
