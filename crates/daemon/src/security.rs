@@ -10,7 +10,8 @@ use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
 use crate::error::ApiError;
-use crate::routes::{MAX_BODY_BYTES, gateway_error};
+use crate::gateway::GatewayError;
+use crate::routes::MAX_BODY_BYTES;
 use crate::state::AppState;
 
 /// Host names accepted in the `Host` header, besides a configured non-loopback bind host.
@@ -30,12 +31,13 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
         let message = "the `Host` header must name the daemon on loopback";
         tracing::warn!("refused a request with a foreign Host header");
         return if gateway {
-            gateway_error(
+            GatewayError::new(
                 StatusCode::FORBIDDEN,
-                message,
                 "permission_error",
                 "forbidden_host",
+                message,
             )
+            .into_response()
         } else {
             ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", message).into_response()
         };
@@ -59,12 +61,13 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
         Ok(()) => next.run(req).await,
         Err(message) => {
             if gateway {
-                gateway_error(
+                GatewayError::new(
                     StatusCode::UNAUTHORIZED,
-                    message,
                     "invalid_request_error",
                     "invalid_api_key",
+                    message,
                 )
+                .into_response()
             } else {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
                     .with_hint("use the token in `run/daemon.token`; `netclaw daemon status` shows the daemon in use")
@@ -77,7 +80,7 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
 /// An error in the shape the route's clients read: OpenAI's on `/v1`, netclaw's elsewhere.
 fn refusal(gateway: bool, status: StatusCode, code: &'static str, message: &str) -> Response {
     if gateway {
-        gateway_error(status, message, "invalid_request_error", code)
+        GatewayError::new(status, "invalid_request_error", code, message).into_response()
     } else {
         ApiError::new(status, code, message).into_response()
     }

@@ -1,7 +1,6 @@
 //! The route table and the layers around it.
 
 mod chat;
-mod gateway_error;
 mod health;
 mod oauth;
 mod providers;
@@ -15,7 +14,6 @@ use axum::routing::{get, post};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub(crate) use gateway_error::gateway_error;
 pub(crate) use providers::probe_provider;
 
 /// Largest request body accepted (images in chat requests are the big ones).
