@@ -26,6 +26,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "netclaw-oauth",
         ],
     ),
+    // Tests' shared set-up: a dev-dependency of the others, never a normal one (dev edges are
+    // not arrows, so any crate naming it as a normal dependency fails here).
+    ("netclaw-test-support", &["netclaw-config"]),
 ];
 
 /// Third-party crates a netclaw crate must never pull in, directly or transitively.

@@ -1,7 +1,7 @@
 //! The real binaries on a temp home: finding them, running `netclaw` commands, and a
 //! `netclaw-daemon` child whose log lines the test can wait for.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,32 +50,7 @@ pub(crate) fn bin_dir() -> &'static Path {
     })
 }
 
-/// What a run of `netclaw` produced.
-#[derive(Debug)]
-pub(crate) struct Run {
-    pub(crate) code: i32,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-}
-
-impl Run {
-    /// Fails the test, showing the output, when the exit code is not `code`.
-    #[track_caller]
-    pub(crate) fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Parses stdout as JSON.
-    pub(crate) fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
+pub(crate) use netclaw_test_support::Run;
 
 /// A temp netclaw home and the environment the binaries run with (nothing from the test's
 /// own environment but `PATH`).
@@ -131,29 +106,9 @@ impl Home {
     }
 
     /// Runs `netclaw args…` with `stdin` to the end, on a blocking thread so loopback
-    /// servers of the test keep serving.
+    /// servers of the test keep serving; fails the test when the API key shows.
     pub(crate) async fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut command = self.netclaw(args);
-        let stdin = stdin.to_owned();
-        let output = tokio::task::spawn_blocking(move || {
-            let mut child = command.spawn().unwrap();
-            let mut pipe = child.stdin.take().unwrap();
-            pipe.write_all(stdin.as_bytes()).unwrap();
-            drop(pipe);
-            child.wait_with_output().unwrap()
-        })
-        .await
-        .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        assert!(
-            !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
-            "the API key leaked:\n{run:?}"
-        );
-        run
+        netclaw_test_support::run_to_end(self.netclaw(args), stdin, KEY).await
     }
 
     /// Starts `netclaw-daemon --home <home> --port 0 --foreground` and waits until it listens.

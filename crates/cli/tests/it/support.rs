@@ -1,6 +1,5 @@
 //! Running the real `netclaw` binary against a temp home with a cleared environment.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -13,37 +12,7 @@ pub(crate) struct Netclaw {
     env: Vec<(String, String)>,
 }
 
-/// What a run of `netclaw` produced.
-#[derive(Debug)]
-pub(crate) struct Run {
-    pub(crate) code: i32,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-}
-
-impl Run {
-    /// Fails the test, showing the output, when the exit code is not `code`.
-    #[track_caller]
-    pub(crate) fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Parses stdout as JSON.
-    pub(crate) fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// True when `needle` appears on stdout or stderr.
-    pub(crate) fn mentions(&self, needle: &str) -> bool {
-        self.stdout.contains(needle) || self.stderr.contains(needle)
-    }
-}
+pub(crate) use netclaw_test_support::Run;
 
 impl Netclaw {
     pub(crate) fn new() -> Self {
@@ -102,32 +71,9 @@ impl Netclaw {
         command
     }
 
-    /// Runs `netclaw args…` with `stdin`, on a blocking thread so loopback servers keep serving.
+    /// Runs `netclaw args…` with `stdin`, on a blocking thread so loopback servers keep serving;
+    /// fails the test when the API key shows in the output.
     pub(crate) async fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut command = self.command(args);
-        let stdin = stdin.to_owned();
-        let output = tokio::task::spawn_blocking(move || {
-            let mut child = command.spawn().unwrap();
-            let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-            // A command that fails before reading its input closes the pipe first.
-            if let Err(error) = written {
-                assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
-            }
-            child.wait_with_output().unwrap()
-        })
-        .await
-        .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        assert!(
-            !run.mentions(KEY),
-            "the API key leaked:\n--- stdout\n{}\n--- stderr\n{}",
-            run.stdout,
-            run.stderr
-        );
-        run
+        netclaw_test_support::run_to_end(self.bare_command(args), stdin, KEY).await
     }
 }

@@ -3,8 +3,8 @@
 use axum::body::Body;
 use http::{Request, Response};
 use http_body_util::BodyExt;
-use netclaw_config::{EnvSnapshot, Paths};
 use netclaw_daemon::{AppState, DaemonOptions, RunningDaemon, StateInit};
+use netclaw_test_support::TempHome;
 use secrecy::SecretString;
 use tower::ServiceExt;
 
@@ -13,21 +13,19 @@ pub(crate) const TEST_TOKEN: &str = "test-token-0123456789abcdef";
 /// The port router tests pretend to listen on.
 pub(crate) const TEST_PORT: u16 = 5199;
 
-/// A temp home that lives as long as the value.
-pub(crate) struct Home {
-    pub(crate) dir: tempfile::TempDir,
-    pub(crate) paths: Paths,
+/// A temp home that lives as long as the value, with the daemon-specific set-ups below.
+pub(crate) struct Home(TempHome);
+
+impl std::ops::Deref for Home {
+    type Target = TempHome;
+    fn deref(&self) -> &TempHome {
+        &self.0
+    }
 }
 
 impl Home {
     pub(crate) fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::at(dir.path());
-        Self { dir, paths }
-    }
-
-    pub(crate) fn env(&self) -> EnvSnapshot {
-        EnvSnapshot::from_pairs([("HOME", self.dir.path().to_str().unwrap())])
+        Self(TempHome::new())
     }
 
     /// State for a router under test.
@@ -84,82 +82,7 @@ pub(crate) fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
-/// A config store for the home (same identity rules as the daemon).
 impl Home {
-    pub(crate) fn store(&self) -> netclaw_config::ConfigStore {
-        netclaw_config::ConfigStore::new(self.paths.clone(), &self.env())
-    }
-
-    /// Configures provider `name` of `type_key` at `endpoint` with an API key.
-    pub(crate) fn add_key_provider(&self, name: &str, type_key: &str, endpoint: &str, key: &str) {
-        let mut entry = netclaw_config::ProviderEntry::new(type_key);
-        entry.auth_method = netclaw_config::AuthMethod::ApiKey;
-        entry.endpoint = Some(endpoint.to_owned());
-        self.store()
-            .write_provider(
-                name,
-                netclaw_config::ProviderWrite {
-                    entry,
-                    credentials: netclaw_config::CredentialWrite::ApiKey(SecretString::from(key)),
-                },
-            )
-            .unwrap();
-    }
-
-    /// Configures an `openai` provider logged in through the ChatGPT subscription (Codex).
-    pub(crate) fn add_codex_provider(
-        &self,
-        name: &str,
-        endpoint: &str,
-        issuer: &str,
-        access: &str,
-        refresh: &str,
-        expires_at: jiff::Timestamp,
-    ) {
-        let mut entry = netclaw_config::ProviderEntry::new("openai");
-        entry.auth_method = netclaw_config::AuthMethod::OAuthPkce;
-        entry.endpoint = Some(endpoint.to_owned());
-        entry.oauth = Some(netclaw_config::OAuthOverrides {
-            issuer: Some(issuer.to_owned()),
-            ..Default::default()
-        });
-        self.store()
-            .write_provider(
-                name,
-                netclaw_config::ProviderWrite {
-                    entry,
-                    credentials: netclaw_config::CredentialWrite::OAuth(
-                        netclaw_config::OAuthTokens {
-                            access_token: SecretString::from(access),
-                            refresh_token: Some(SecretString::from(refresh)),
-                            id_token: None,
-                            account_id: Some(SecretString::from("acct-123")),
-                            expires_at: Some(expires_at),
-                        },
-                    ),
-                },
-            )
-            .unwrap();
-    }
-
-    /// Sets the main model.
-    pub(crate) fn set_main(&self, provider: &str, model: &str) {
-        self.store()
-            .set_model_role(
-                netclaw_config::ModelRole::Main,
-                Some(netclaw_config::ModelRef {
-                    provider: provider.to_owned(),
-                    model_id: model.to_owned(),
-                    context_window: None,
-                    provenance: None,
-                    input_modalities: None,
-                    output_modalities: None,
-                    extra: serde_json::Map::new(),
-                }),
-            )
-            .unwrap();
-    }
-
     /// A daemon on a free port with no file watcher and no background refresh (tests that
     /// need them turn them on).
     pub(crate) async fn spawn_quiet(&self) -> RunningDaemon {
@@ -188,9 +111,4 @@ pub(crate) fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-/// A wiremock SSE response.
-pub(crate) fn sse(body: Vec<u8>) -> wiremock::ResponseTemplate {
-    wiremock::ResponseTemplate::new(200)
-        .insert_header("content-type", "text/event-stream")
-        .set_body_raw(body, "text/event-stream")
-}
+pub(crate) use netclaw_test_support::sse;
