@@ -17,20 +17,58 @@ use crate::state::AppState;
 /// Host names accepted in the `Host` header, besides a configured non-loopback bind host.
 const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
 
-/// Rejects requests whose `Host` is not a loopback name with the daemon's port, and requests
-/// without the right bearer token on protected routes.
-pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// The one layer in front of every route: gives the request an id (`x-request-id`), a tracing
+/// span and one completion log line, and admits it only when [`admit`] does. One layer, not
+/// two, because each layer costs its own future and boxing on every request.
+pub(crate) async fn front_door(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let id = state.next_request_id();
+    let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path());
+    let started = std::time::Instant::now();
+    async move {
+        let mut response = match admit(&state, &req) {
+            Ok(()) => next.run(req).await,
+            Err(refusal) => refusal,
+        };
+        let status = response.status().as_u16();
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if status >= 500 {
+            tracing::warn!(status, micros, "request failed");
+        } else {
+            tracing::info!(status, micros, "request done");
+        }
+        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+            response.headers_mut().insert("x-request-id", value);
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// Refuses requests whose `Host` is not a loopback name with the daemon's port, and requests
+/// without the right bearer token on protected routes; the refusal in the shape the route's
+/// clients read.
+fn admit(state: &AppState, req: &Request) -> Result<(), Response> {
     let gateway = req.uri().path().starts_with("/v1/") || req.uri().path() == "/v1";
     if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
         // Two names for one request: whichever a proxy or a later check picks, one of them
         // was not checked.
         let message = "the request has more than one `Host` header";
-        return refusal(gateway, StatusCode::BAD_REQUEST, "bad_host", message);
+        return Err(refusal(
+            gateway,
+            StatusCode::BAD_REQUEST,
+            "bad_host",
+            message,
+        ));
     }
-    if !host_allowed(&state, req.headers().get(header::HOST)) {
+    if !host_allowed(state, req.headers().get(header::HOST)) {
         let message = "the `Host` header must name the daemon on loopback";
         tracing::warn!("refused a request with a foreign Host header");
-        return if gateway {
+        return Err(if gateway {
             GatewayError::new(
                 StatusCode::FORBIDDEN,
                 "permission_error",
@@ -40,26 +78,24 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
             .into_response()
         } else {
             ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", message).into_response()
-        };
+        });
     }
     if declared_length(req.headers()).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         let message = format!(
             "the request body is larger than the daemon accepts ({} MiB)",
             MAX_BODY_BYTES / (1024 * 1024)
         );
-        return refusal(
+        return Err(refusal(
             gateway,
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
             &message,
-        );
+        ));
     }
     if is_public(req.method(), req.uri().path()) {
-        return next.run(req).await;
+        return Ok(());
     }
-    match bearer_matches(&state, req.headers().get(header::AUTHORIZATION)) {
-        Ok(()) => next.run(req).await,
-        Err(message) => {
+    bearer_matches(state, req.headers().get(header::AUTHORIZATION)).map_err(|message| {
             if gateway {
                 GatewayError::new(
                     StatusCode::UNAUTHORIZED,
@@ -73,8 +109,7 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
                     .with_hint("use the token in `run/daemon.token`; `netclaw daemon status` shows the daemon in use")
                     .into_response()
             }
-        }
-    }
+    })
 }
 
 /// An error in the shape the route's clients read: OpenAI's on `/v1`, netclaw's elsewhere.
@@ -133,31 +168,4 @@ fn bearer_matches(state: &AppState, value: Option<&HeaderValue>) -> Result<(), &
     } else {
         Err("the daemon token is wrong (it changes at every daemon start)")
     }
-}
-
-/// Gives each request an id (`x-request-id`), a tracing span and one completion log line.
-pub(crate) async fn trace_requests(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let id = state.next_request_id();
-    let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path());
-    let started = std::time::Instant::now();
-    async move {
-        let mut response = next.run(req).await;
-        let status = response.status().as_u16();
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        if status >= 500 {
-            tracing::warn!(status, micros, "request failed");
-        } else {
-            tracing::info!(status, micros, "request done");
-        }
-        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
-            response.headers_mut().insert("x-request-id", value);
-        }
-        response
-    }
-    .instrument(span)
-    .await
 }

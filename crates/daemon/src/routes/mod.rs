@@ -40,11 +40,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::security::guard,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::security::trace_requests,
+            crate::security::front_door,
         ))
         .with_state(state)
 }
