@@ -29,9 +29,9 @@ pub(crate) async fn front_door(
     let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
     async move {
-        let mut response = match admit(&state, &req) {
-            Ok(()) => next.run(req).await,
-            Err(refusal) => refusal,
+        let mut response = match refusal_of(&state, &req) {
+            None => next.run(req).await,
+            Some(refusal) => refusal,
         };
         let status = response.status().as_u16();
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -49,16 +49,16 @@ pub(crate) async fn front_door(
     .await
 }
 
-/// Refuses requests whose `Host` is not a loopback name with the daemon's port, and requests
-/// without the right bearer token on protected routes; the refusal in the shape the route's
-/// clients read.
-fn admit(state: &AppState, req: &Request) -> Result<(), Response> {
+/// The refusal of a request whose `Host` is not a loopback name with the daemon's port, or
+/// that lacks the right bearer token on a protected route, in the shape the route's clients
+/// read; `None` admits it.
+fn refusal_of(state: &AppState, req: &Request) -> Option<Response> {
     let gateway = req.uri().path().starts_with("/v1/") || req.uri().path() == "/v1";
     if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
         // Two names for one request: whichever a proxy or a later check picks, one of them
         // was not checked.
         let message = "the request has more than one `Host` header";
-        return Err(refusal(
+        return Some(refusal(
             gateway,
             StatusCode::BAD_REQUEST,
             "bad_host",
@@ -68,7 +68,7 @@ fn admit(state: &AppState, req: &Request) -> Result<(), Response> {
     if !host_allowed(state, req.headers().get(header::HOST)) {
         let message = "the `Host` header must name the daemon on loopback";
         tracing::warn!("refused a request with a foreign Host header");
-        return Err(if gateway {
+        return Some(if gateway {
             GatewayError::new(
                 StatusCode::FORBIDDEN,
                 "permission_error",
@@ -85,7 +85,7 @@ fn admit(state: &AppState, req: &Request) -> Result<(), Response> {
             "the request body is larger than the daemon accepts ({} MiB)",
             MAX_BODY_BYTES / (1024 * 1024)
         );
-        return Err(refusal(
+        return Some(refusal(
             gateway,
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
@@ -93,9 +93,9 @@ fn admit(state: &AppState, req: &Request) -> Result<(), Response> {
         ));
     }
     if is_public(req.method(), req.uri().path()) {
-        return Ok(());
+        return None;
     }
-    bearer_matches(state, req.headers().get(header::AUTHORIZATION)).map_err(|message| {
+    bearer_matches(state, req.headers().get(header::AUTHORIZATION)).err().map(|message| {
             if gateway {
                 GatewayError::new(
                     StatusCode::UNAUTHORIZED,
