@@ -7,9 +7,9 @@ use std::time::Duration;
 use jiff::Timestamp;
 use netclaw_config::{AuthMethod, ModelRef, ModelRole, ProviderEntry, ProviderWrite};
 use netclaw_providers::descriptor::ProviderDescriptor;
-use netclaw_providers::probe::{ProbeClass, ProbeOptions, ProbeReport, ProbeTarget, probe};
+use netclaw_providers::probe::{ProbeClass, ProbeReport};
 
-use super::provider::add::{Obtained, Wanted, describe_models, obtain};
+use super::provider::add::{Obtained, Wanted, describe_models, obtain, probe_with};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::Home;
@@ -17,7 +17,6 @@ use crate::humanize::tokens;
 use crate::options::LoginChoice;
 use crate::probe_state;
 use crate::prompt::PromptError;
-use crate::spinner::Spinner;
 
 /// The probe's hard limit in the wizard: a login that took minutes deserves a patient check.
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
@@ -66,20 +65,9 @@ async fn probe_limited(
     entry: &ProviderEntry,
     credential: &Obtained,
 ) -> ProbeReport {
-    let target = ProbeTarget {
-        provider_name: name.to_owned(),
-        type_key: entry.provider_type.clone(),
-        endpoint: entry.endpoint.clone(),
-        auth_method: entry.auth_method,
-        bearer: credential.bearer(),
-        token_expiry: credential.expiry(),
-    };
-    let _spinner = Spinner::start(
-        cx.printer,
-        "Validating the connection and discovering models…",
-    );
-    let options = ProbeOptions::at(Timestamp::now());
-    match tokio::time::timeout(PROBE_LIMIT, probe(http, &home.registry, &target, &options)).await {
+    let checking = "Validating the connection and discovering models…";
+    let probe = probe_with(cx, http, home, name, entry, credential, checking);
+    match tokio::time::timeout(PROBE_LIMIT, probe).await {
         Ok(report) => report,
         Err(_) => ProbeReport::failed(
             ProbeClass::Timeout,

@@ -35,13 +35,7 @@ impl Runtime {
         };
         candidate.login_stamp = provider.entry.oauth_token_expiry;
         if candidate.context_window.is_none() {
-            let live = self.services.probes.last(provider.name).and_then(|p| {
-                p.report
-                    .models
-                    .iter()
-                    .find(|m| m.id == candidate.model)
-                    .and_then(|m| m.context_window)
-            });
+            let live = (self.services.probes).context_window(provider.name, &candidate.model);
             let catalog = || {
                 BundledCatalog::models_for(provider.descriptor?.kind)
                     .iter()

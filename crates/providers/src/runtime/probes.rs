@@ -87,6 +87,19 @@ impl ProbeBook {
         find(&self.records(), provider).map(|(_, r)| r.clone())
     }
 
+    /// The context window `provider`'s last successful listing gave `model`, without copying
+    /// the record (the fallback plan asks on every request).
+    pub fn context_window(&self, provider: &str, model: &str) -> Option<u32> {
+        let records = self.records();
+        let (_, record) = find(&records, provider)?;
+        record
+            .report
+            .models
+            .iter()
+            .find(|m| m.id == model)?
+            .context_window
+    }
+
     /// Every remembered probe.
     pub fn all(&self) -> BTreeMap<String, ProbeRecord> {
         self.records().clone()

@@ -191,7 +191,8 @@ pub(crate) async fn obtain(
     }
 }
 
-/// Probes `entry` with `credential`, behind a spinner.
+/// Probes `entry` with `credential` before anything is stored, behind a spinner saying
+/// `checking`.
 pub(crate) async fn probe_with(
     cx: &Context<'_>,
     http: &reqwest::Client,
@@ -199,6 +200,7 @@ pub(crate) async fn probe_with(
     name: &str,
     entry: &ProviderEntry,
     credential: &Obtained,
+    checking: &str,
 ) -> ProbeReport {
     let target = ProbeTarget {
         provider_name: name.to_owned(),
@@ -208,7 +210,7 @@ pub(crate) async fn probe_with(
         bearer: credential.bearer(),
         token_expiry: credential.expiry(),
     };
-    let _spinner = Spinner::start(cx.printer, format!("Checking `{name}`…"));
+    let _spinner = Spinner::start(cx.printer, checking);
     probe(
         http,
         &home.registry,
@@ -297,7 +299,8 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
         retry: &retry,
     };
     let credential = obtain(cx, &http, &wanted).await?;
-    let report = probe_with(cx, &http, &home, name, &entry, &credential).await;
+    let checking = format!("Checking `{name}`…");
+    let report = probe_with(cx, &http, &home, name, &entry, &credential, &checking).await;
     let now = Timestamp::now();
     if !report.is_ok() {
         let message = report

@@ -88,7 +88,8 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         retry: &retry,
     };
     let credential = obtain(cx, &http, &wanted).await?;
-    let report = probe_with(cx, &http, &home, &name, &entry, &credential).await;
+    let checking = format!("Checking `{name}`…");
+    let report = probe_with(cx, &http, &home, &name, &entry, &credential, &checking).await;
     if !report.is_ok() {
         return Err(CliError::new(format!(
             "`{name}` did not pass the check with the new credential ({}); the old one is kept",
