@@ -145,15 +145,24 @@ pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Res
 
 async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
+    let whole: serde_json::Map<String, serde_json::Value> = parse(&body)?;
     let runtime = state.runtime();
     let plan = runtime
         .plan(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
     let streaming = request.stream;
-    let chat = request.into_chat_request(plan.first_model())?;
+    let chat = request.into_chat_request(plan.first_model(), whole)?;
     let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "resp_");
+    // A provider that speaks Responses answered with its own events: they go back unchanged.
+    if matches!(answer.served.first, Some(StreamEvent::Relayed { .. })) {
+        return if streaming {
+            Ok(answer.relayed_stream().await)
+        } else {
+            answer.relayed_collected().await
+        };
+    }
     if streaming {
         let encoder = ResponsesEncoder::new(&answer.id, answer.created, &answer.served_by);
         Ok(answer.stream(encoder).await)
@@ -267,13 +276,136 @@ impl Answer {
                 usage = Some(u);
                 None
             }
-            Frame::Event(StreamEvent::RateLimits(_)) => None,
+            Frame::Event(StreamEvent::RateLimits(_) | StreamEvent::Relayed { .. }) => None,
             Frame::Event(StreamEvent::Done { stop_reason }) | Frame::End(stop_reason) => {
                 Some(encoder.finish(stop_reason, usage.as_ref()))
             }
             Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
         });
         crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+    }
+
+    /// The provider's own Responses events, frame for frame (`stream: true`). A failure after
+    /// the stream started is the provider's to report (a `response.failed` event, relayed like
+    /// the rest); the stream then just ends.
+    async fn relayed_stream(self) -> Response {
+        let Served { first, stream, .. } = self.served;
+        let mut relayed = RelayedFrames::new(self.served_by.clone());
+        let frames = sse_frames(
+            self.state,
+            String::new(),
+            first,
+            stream,
+            move |item| match item {
+                Frame::Event(StreamEvent::Relayed { event, data }) => {
+                    let data = relayed.pass(&event, data);
+                    Some(relayed_frame(&event, &data))
+                }
+                _ => None,
+            },
+        );
+        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+    }
+
+    /// The response object of the provider's final event (`response.completed`, `.incomplete`
+    /// or `.failed`) as one JSON body (`stream: false`).
+    async fn relayed_collected(self) -> Result<Response, GatewayError> {
+        let mut events = self.served.into_stream();
+        let mut relayed = RelayedFrames::new(self.served_by.clone());
+        let mut last = None;
+        while let Some(item) = events.next().await {
+            if let StreamEvent::Relayed { event, data } = item? {
+                let data = relayed.pass(&event, data);
+                if RelayedFrames::FINAL.contains(&event.as_str()) {
+                    last = Some(data);
+                }
+            }
+        }
+        let response = last
+            .and_then(|data| serde_json::from_str::<serde_json::Value>(&data).ok())
+            .and_then(|mut value| value.get_mut("response").map(serde_json::Value::take))
+            .ok_or_else(|| {
+                GatewayError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "server_error",
+                    "stream_interrupted",
+                    format!(
+                        "`{}` ended its stream without a final response",
+                        self.served_by
+                    ),
+                )
+            })?;
+        Ok(crate::fallback::served_by(
+            Json(response).into_response(),
+            &self.served_by,
+        ))
+    }
+}
+
+/// What the gateway changes in a relayed Responses stream, and nothing else: the `model` of
+/// each `response` object becomes the name the client used through the gateway
+/// (`<provider>/<model>`), so every answer says which model served it as translated answers
+/// do; and a final response object whose `output` is empty (the Codex backend streams its
+/// items but stores nothing) gets the items its `response.output_item.done` events carried, so
+/// an SDK's `output_text` works. Deltas and items pass untouched and unparsed.
+struct RelayedFrames {
+    public: String,
+    items: Vec<serde_json::Value>,
+}
+
+impl RelayedFrames {
+    /// The events that close a response.
+    const FINAL: [&str; 3] = [
+        "response.completed",
+        "response.incomplete",
+        "response.failed",
+    ];
+
+    fn new(public: String) -> Self {
+        Self {
+            public,
+            items: Vec::new(),
+        }
+    }
+
+    /// `data` of an `event` frame as the client gets it.
+    fn pass(&mut self, event: &str, data: String) -> String {
+        if event == "response.output_item.done"
+            && let Ok(mut done) = serde_json::from_str::<serde_json::Value>(&data)
+            && let Some(item) = done.get_mut("item")
+        {
+            self.items.push(item.take());
+            return data;
+        }
+        if !data.contains("\"response\":{") {
+            return data;
+        }
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&data) else {
+            return data;
+        };
+        let Some(response) = value
+            .get_mut("response")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            return data;
+        };
+        response.insert("model".to_owned(), json!(self.public));
+        let empty = response
+            .get("output")
+            .is_none_or(|o| o.as_array().is_some_and(Vec::is_empty));
+        if Self::FINAL.contains(&event) && empty && !self.items.is_empty() {
+            response.insert("output".to_owned(), json!(self.items));
+        }
+        value.to_string()
+    }
+}
+
+/// One relayed server-sent event, as the provider framed it.
+fn relayed_frame(event: &str, data: &str) -> String {
+    if event.is_empty() {
+        format!("data: {data}\n\n")
+    } else {
+        format!("event: {event}\ndata: {data}\n\n")
     }
 }
 

@@ -2,11 +2,11 @@
 //! object, and the streaming `response.*` events.
 
 use netclaw_providers::chat::{
-    ChatRequest, ChatResponse, ContentPart, Message, ReasoningEffort, StopReason, ToolCall,
-    ToolDefinition, Usage,
+    ChatRequest, ChatResponse, ContentPart, Message, ReasoningEffort, ResponsesRelay, StopReason,
+    ToolCall, ToolDefinition, Usage,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::GatewayError;
 use super::chat_completions::{image_part, parse_tool_choice};
@@ -62,8 +62,16 @@ struct WireTool {
 }
 
 impl ResponsesRequest {
-    /// The normalized request for `model_id`.
-    pub(crate) fn into_chat_request(self, model_id: String) -> Result<ChatRequest, GatewayError> {
+    /// The normalized request for `model_id`, carrying the client's whole `body` for a
+    /// provider that speaks Responses. What the normalized model cannot carry (tools other
+    /// than functions, item types such as `custom_tool_call`) is kept in the body and named in
+    /// [`ResponsesRelay::untranslatable`], so only a provider that must translate refuses it.
+    pub(crate) fn into_chat_request(
+        self,
+        model_id: String,
+        body: Map<String, Value>,
+    ) -> Result<ChatRequest, GatewayError> {
+        let mut untranslatable_items = Vec::new();
         let mut messages = Vec::new();
         if let Some(instructions) = self.instructions.filter(|s| !s.is_empty()) {
             messages.push(Message::system(instructions));
@@ -72,17 +80,26 @@ impl ResponsesRequest {
             Input::Text(text) => messages.push(Message::user(text)),
             Input::Items(items) => {
                 for item in items {
-                    push_item(&mut messages, item)?;
+                    if let Some(kind) = push_item(&mut messages, item)? {
+                        let what = format!("input items of type `{kind}`");
+                        if !untranslatable_items.contains(&what) {
+                            untranslatable_items.push(what);
+                        }
+                    }
                 }
             }
         }
+        let mut untranslatable = Vec::new();
         let mut tools = Vec::new();
         for tool in self.tools {
             if tool.kind != "function" {
-                return Err(GatewayError::invalid(format!(
-                    "tool type `{}` is not supported by the netclaw gateway; only `function` tools are",
-                    tool.kind
-                )));
+                let name = tool
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" `{n}`"))
+                    .unwrap_or_default();
+                untranslatable.push(format!("the `{}` tool{name}", tool.kind));
+                continue;
             }
             tools.push(ToolDefinition {
                 name: tool
@@ -108,6 +125,13 @@ impl ResponsesRequest {
             max_output_tokens: self.max_output_tokens,
             reasoning: self.reasoning.and_then(|r| r.effort),
             prompt_cache_key: self.prompt_cache_key,
+            relay: Some(ResponsesRelay {
+                body: std::sync::Arc::new(body),
+                untranslatable: untranslatable
+                    .into_iter()
+                    .chain(untranslatable_items)
+                    .collect(),
+            }),
             ..ChatRequest::default()
         })
     }
@@ -117,7 +141,9 @@ fn str_field<'a>(item: &'a Value, key: &str) -> Option<&'a str> {
     item.get(key).and_then(Value::as_str)
 }
 
-fn push_item(messages: &mut Vec<Message>, item: Value) -> Result<(), GatewayError> {
+/// Adds what `item` says to `messages`; the item's type when the normalized model has no
+/// equivalent for it.
+fn push_item(messages: &mut Vec<Message>, item: Value) -> Result<Option<String>, GatewayError> {
     let kind = str_field(&item, "type").unwrap_or("message");
     match kind {
         "message" => {
@@ -171,13 +197,9 @@ fn push_item(messages: &mut Vec<Message>, item: Value) -> Result<(), GatewayErro
         }
         // Reasoning items from an earlier turn carry nothing the normalized model can replay.
         "reasoning" => {}
-        other => {
-            return Err(GatewayError::invalid(format!(
-                "input item type `{other}` is not supported by the netclaw gateway"
-            )));
-        }
+        other => return Ok(Some(other.to_owned())),
     }
-    Ok(())
+    Ok(None)
 }
 
 fn push_assistant_text(messages: &mut Vec<Message>, text: String) {

@@ -102,7 +102,7 @@ fn chunk_stream_matches_openai_framing() {
 
 #[test]
 fn responses_request_with_history_normalizes() {
-    let request: ResponsesRequest = serde_json::from_value(json!({
+    let body = json!({
         "model": "openai/gpt-5",
         "instructions": "be brief",
         "input": [
@@ -113,9 +113,55 @@ fn responses_request_with_history_normalizes() {
         "tools": [{"type": "function", "name": "get_weather", "parameters": {"type": "object"}}],
         "reasoning": {"effort": "low"},
         "stream": true
-    }))
-    .unwrap();
-    insta::assert_json_snapshot!(request.into_chat_request("gpt-5".into()).unwrap());
+    });
+    let request: ResponsesRequest = serde_json::from_value(body.clone()).unwrap();
+    let whole = body.as_object().unwrap().clone();
+    let chat = request.into_chat_request("gpt-5".into(), whole).unwrap();
+    assert_eq!(
+        chat.relay.as_ref().unwrap().untranslatable,
+        Vec::<String>::new()
+    );
+    insta::assert_json_snapshot!(chat);
+}
+
+#[test]
+fn what_only_responses_can_carry_is_kept_and_named() {
+    let body = json!({
+        "model": "work/gpt-5.5",
+        "input": [
+            {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "be careful"}]},
+            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "fix it"}]},
+            {"type": "reasoning", "id": "rs_1", "encrypted_content": "opaque", "summary": []},
+            {"type": "custom_tool_call", "call_id": "c1", "name": "apply_patch", "input": "*** Begin Patch"},
+            {"type": "custom_tool_call_output", "call_id": "c1", "output": "done"}
+        ],
+        "tools": [
+            {"type": "function", "name": "exec_command", "parameters": {"type": "object"}, "strict": false},
+            {"type": "custom", "name": "apply_patch", "format": {"type": "grammar", "syntax": "lark", "definition": "start: x"}},
+            {"type": "web_search", "external_web_access": false}
+        ],
+        "stream": true
+    });
+    let request: ResponsesRequest = serde_json::from_value(body.clone()).unwrap();
+    let whole = body.as_object().unwrap().clone();
+    let chat = request
+        .into_chat_request("gpt-5.5".into(), whole.clone())
+        .unwrap();
+    let relay = chat.relay.as_ref().unwrap();
+    assert_eq!(
+        *relay.body, whole,
+        "the whole body is kept for a Responses provider"
+    );
+    assert_eq!(
+        relay.untranslatable,
+        [
+            "the `custom` tool `apply_patch`",
+            "the `web_search` tool",
+            "input items of type `custom_tool_call`",
+            "input items of type `custom_tool_call_output`",
+        ]
+    );
+    assert_eq!(chat.tools.len(), 1, "the function tool still translates");
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn to_event(event: StreamEvent) -> Option<ChatEvent> {
         StreamEvent::ToolCall(call) => ChatEvent::ToolCall(call),
         StreamEvent::Usage(usage) => ChatEvent::Usage(usage),
         StreamEvent::Done { stop_reason } => ChatEvent::Done { stop_reason },
-        StreamEvent::RateLimits(_) => return None,
+        StreamEvent::RateLimits(_) | StreamEvent::Relayed { .. } => return None,
     })
 }
 

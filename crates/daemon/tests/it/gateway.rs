@@ -177,7 +177,11 @@ async fn responses_non_streaming_and_streaming_through_the_codex_backend() {
         .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["object"], "response");
+    assert_eq!(body["id"], "resp_1", "the backend's own response, relayed");
+    assert_eq!(
+        body["model"], "chatgpt/gpt-5.5",
+        "named as the client named it"
+    );
     assert_eq!(body["status"], "completed");
     let call = body["output"]
         .as_array()
@@ -207,11 +211,6 @@ async fn responses_non_streaming_and_streaming_through_the_codex_backend() {
         .find(|e| e["type"] == "response.function_call_arguments.done")
         .unwrap();
     assert_eq!(done["arguments"], r#"{"city":"Paris","unit":"celsius"}"#);
-    let sequence: Vec<_> = events
-        .iter()
-        .map(|e| e["sequence_number"].as_u64().unwrap())
-        .collect();
-    assert!(sequence.windows(2).all(|w| w[1] == w[0] + 1));
 
     // The Codex wire: store false, stream true, instructions always present, tools without strict null.
     let upstream = upstream_bodies(&server, "/backend-api/codex/responses").await;
@@ -244,11 +243,7 @@ async fn responses_streaming_text_through_openai_with_a_key() {
         .map(|e| e["delta"].as_str().unwrap())
         .collect();
     assert_eq!(text, "Hello, wörld ✓");
-    let completed = events.last().unwrap();
-    assert_eq!(
-        completed["response"]["output"][0]["content"][0]["text"],
-        "Hello, wörld ✓"
-    );
+    assert_eq!(events.last().unwrap()["type"], "response.completed");
     gw.daemon.shutdown().await.unwrap();
 }
 

@@ -12,6 +12,7 @@ mod logs;
 mod oauth;
 mod providers;
 mod refresh;
+mod relay;
 mod sdk;
 mod security;
 mod support;

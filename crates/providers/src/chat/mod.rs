@@ -33,8 +33,8 @@ pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamE
 pub use ndjson::NdjsonParser;
 pub use ollama::OllamaClient;
 pub use request::{
-    ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, ToolCall, ToolChoice,
-    ToolDefinition,
+    ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, ResponsesRelay, ToolCall,
+    ToolChoice, ToolDefinition,
 };
 pub use responses::{CodexClient, OpenAiResponsesClient};
 pub use settings::{HttpSettings, MAX_SERVER_DELAY, RetryPolicy, USER_AGENT};

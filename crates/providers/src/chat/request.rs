@@ -35,6 +35,22 @@ pub struct ChatRequest {
     /// not silently truncate the prompt at its small default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_window: Option<u32>,
+    /// The Responses body a client sent, when it came through the gateway's `/v1/responses`:
+    /// a provider that speaks Responses sends it as it is (with only its own rules applied)
+    /// instead of one built from the fields above, and streams the upstream's events back.
+    #[serde(skip)]
+    pub relay: Option<ResponsesRelay>,
+}
+
+/// A client's own Responses body, kept whole for a provider that speaks the same API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponsesRelay {
+    /// The body as the client sent it.
+    pub body: std::sync::Arc<serde_json::Map<String, serde_json::Value>>,
+    /// What in it the normalized request cannot carry (a `custom` or `web_search` tool, a
+    /// `custom_tool_call` item …), each named for an error: a provider that does not speak
+    /// Responses cannot be sent this request.
+    pub untranslatable: Vec<String>,
 }
 
 impl ChatRequest {

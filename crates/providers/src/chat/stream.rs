@@ -107,6 +107,8 @@ pub async fn collect(mut stream: ChatStream) -> Result<ChatResponse, ChatError> 
                 response.stop_reason = stop_reason;
                 break;
             }
+            // The same answer as the decoded events around it, in the provider's own words.
+            StreamEvent::Relayed { .. } => {}
         }
     }
     Ok(response)

@@ -20,7 +20,7 @@ use super::request::ChatRequest;
 use super::settings::HttpSettings;
 use super::sse::SseParser;
 use super::stream::ChatStream;
-use super::wire::{Decoder, Framing, Wire};
+use super::wire::{Decoder, Framing, Relaying, Wire};
 
 /// Everything a client needs to run requests; shared by all streams of one client.
 #[derive(Debug)]
@@ -142,10 +142,17 @@ impl Run {
                             Framing::Ndjson => Framer::Ndjson(NdjsonParser::new()),
                         };
                         let idle = self.transport.settings.idle_timeout;
+                        let decoder = if self.request.relay.is_some() && wire.speaks_responses() {
+                            Box::new(Relaying {
+                                inner: wire.decoder(),
+                            })
+                        } else {
+                            wire.decoder()
+                        };
                         self.state = State::Body {
                             body: response.bytes_stream().boxed(),
                             framer,
-                            decoder: wire.decoder(),
+                            decoder,
                             idle: Box::pin(tokio::time::sleep(idle)),
                         };
                     }
@@ -246,6 +253,19 @@ impl Run {
                     source,
                 })?;
             self.bearer = Some(bearer);
+        }
+        if let Some(relay) = &self.request.relay
+            && !transport.wire.speaks_responses()
+            && !relay.untranslatable.is_empty()
+        {
+            let what = relay.untranslatable.join(", ");
+            return Err(ChatError::Unsupported {
+                provider: provider.clone(),
+                what: format!(
+                    "{what} (provider `{}` does not speak the Responses API; only function tools and message items translate)",
+                    provider.name
+                ),
+            });
         }
         loop {
             if let Some(bearer) = &self.bearer {

@@ -45,6 +45,37 @@ pub(crate) trait Wire: Send + Sync + std::fmt::Debug + 'static {
     fn rate_limits(&self, _headers: &HeaderMap) -> Option<RateLimitSnapshot> {
         None
     }
+
+    /// Whether this wire is the Responses API, so a client's Responses body
+    /// ([`super::ResponsesRelay`]) is sent as it is and the stream relayed back.
+    fn speaks_responses(&self) -> bool {
+        false
+    }
+}
+
+/// A decoder that hands on every frame as [`StreamEvent::Relayed`] before what `inner`
+/// decodes from it, for a relayed Responses stream.
+pub(crate) struct Relaying {
+    pub(crate) inner: Box<dyn Decoder>,
+}
+
+impl Decoder for Relaying {
+    fn frame(
+        &mut self,
+        event: &str,
+        data: &str,
+        out: &mut Vec<StreamEvent>,
+    ) -> Result<(), ChatError> {
+        out.push(StreamEvent::Relayed {
+            event: event.to_owned(),
+            data: data.to_owned(),
+        });
+        self.inner.frame(event, data, out)
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) -> Result<(), ChatError> {
+        self.inner.finish(out)
+    }
 }
 
 /// Turns frames (SSE events or NDJSON lines) of one response into [`StreamEvent`]s.

@@ -131,3 +131,43 @@ fn tool_choice(choice: &ToolChoice) -> Value {
         ToolChoice::Tool { name } => json!({"type": "function", "name": name}),
     }
 }
+
+/// A client's own Responses body, relayed: everything it sent stays as it is (every tool and
+/// item type, `include`, `reasoning`, `text`, `prompt_cache_key`, `client_metadata` …) but for
+/// what the provider requires. Both flavors: the served model id, and `stream: true` (netclaw
+/// always streams from upstream; a client that asked for one JSON answer gets it collected).
+/// The Codex backend also: `store: false`, `instructions` present, no `max_output_tokens`, no
+/// `system` role (it is `developer` there), a text `input` as one user message, and no
+/// `"strict": null` in tools.
+pub(crate) fn relayed(client: &Map<String, Value>, model: &str, flavor: Flavor) -> Value {
+    let mut body = client.clone();
+    body.insert("model".into(), json!(model));
+    body.insert("stream".into(), json!(true));
+    if flavor == Flavor::Codex {
+        body.insert("store".into(), json!(false));
+        if !body.get("instructions").is_some_and(Value::is_string) {
+            body.insert("instructions".into(), json!(""));
+        }
+        body.remove("max_output_tokens");
+        if let Some(Value::String(text)) = body.get("input") {
+            let message = json!({"type": "message", "role": "user",
+                                 "content": [{"type": "input_text", "text": text}]});
+            body.insert("input".into(), json!([message]));
+        }
+        if let Some(Value::Array(items)) = body.get_mut("input") {
+            for item in items {
+                if item.get("role").and_then(Value::as_str) == Some("system") {
+                    item["role"] = json!("developer");
+                }
+            }
+        }
+        if let Some(Value::Array(tools)) = body.get_mut("tools") {
+            for tool in tools.iter_mut().filter_map(Value::as_object_mut) {
+                if tool.get("strict").is_some_and(Value::is_null) {
+                    tool.remove("strict");
+                }
+            }
+        }
+    }
+    Value::Object(body)
+}

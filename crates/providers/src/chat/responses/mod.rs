@@ -182,12 +182,14 @@ impl Wire for ResponsesWire {
         headers.insert(USER_AGENT, header(&self.provider, &self.user_agent, false)?);
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let body = serde_json::to_vec(&body::body(request, self.flavor)).map_err(|error| {
-            ChatError::BadRequest {
-                provider: self.provider.clone(),
-                status: 0,
-                message: format!("could not encode the request: {error}"),
-            }
+        let body = match &request.relay {
+            Some(relay) => body::relayed(&relay.body, &request.model, self.flavor),
+            None => body::body(request, self.flavor),
+        };
+        let body = serde_json::to_vec(&body).map_err(|error| ChatError::BadRequest {
+            provider: self.provider.clone(),
+            status: 0,
+            message: format!("could not encode the request: {error}"),
         })?;
         Ok(http.post(&self.url).headers(headers).body(body))
     }
@@ -248,5 +250,9 @@ impl Wire for ResponsesWire {
 
     fn rate_limits(&self, headers: &HeaderMap) -> Option<RateLimitSnapshot> {
         rate_limits::parse(headers)
+    }
+
+    fn speaks_responses(&self) -> bool {
+        true
     }
 }
