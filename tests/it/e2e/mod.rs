@@ -2,6 +2,7 @@
 //! the demo vendor (or wiremock) on loopback standing in for the real vendors.
 
 mod chatgpt;
+mod codex_cli;
 mod corrupt_secrets;
 mod crash;
 mod demo;

@@ -1,0 +1,222 @@
+//! OpenAI's Codex CLI (`codex exec`, the real binary `.ci/run` installs from npm, pinned in
+//! `tests/clients`) through the daemon's gateway, on a ChatGPT-subscription provider and on an
+//! OpenAI-key provider: a turn where the model calls `apply_patch` (a `custom` tool), Codex
+//! applies the patch and sends the `custom_tool_call_output` back, and the model answers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use netclaw_config::{
+    AuthMethod, ConfigStore, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry,
+    ProviderWrite,
+};
+use secrecy::SecretString;
+use serde_json::Value;
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, MockServer};
+
+use super::support::{Home, KEY};
+
+/// The model's first answer: a patch that fixes the typo in `notes.txt`.
+const PATCH_TURN: &str = concat!(
+    "event: response.created\n",
+    "data: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-5.5\",\"output\":[]}}\n\n",
+    "event: response.output_item.added\n",
+    "data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_patch\",\"name\":\"apply_patch\",\"input\":\"\",\"status\":\"in_progress\"}}\n\n",
+    "event: response.output_item.done\n",
+    "data: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_patch\",\"name\":\"apply_patch\",\"input\":\"*** Begin Patch\\n*** Update File: notes.txt\\n@@\\n-teh cat\\n+the cat\\n*** End Patch\\n\",\"status\":\"completed\"}}\n\n",
+    "event: response.completed\n",
+    "data: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5.5\",\"output\":[],\"usage\":{\"input_tokens\":100,\"output_tokens\":20,\"total_tokens\":120}}}\n\n",
+);
+
+/// The model's answer once it has the patch's result.
+const FINAL_TURN: &str = concat!(
+    "event: response.created\n",
+    "data: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-5.5\",\"output\":[]}}\n\n",
+    "event: response.output_item.added\n",
+    "data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"message\",\"id\":\"msg_2\",\"role\":\"assistant\",\"status\":\"in_progress\",\"content\":[]}}\n\n",
+    "event: response.content_part.added\n",
+    "data: {\"type\":\"response.content_part.added\",\"item_id\":\"msg_2\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}}\n\n",
+    "event: response.output_text.delta\n",
+    "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"msg_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"Fixed the typo.\"}\n\n",
+    "event: response.output_text.done\n",
+    "data: {\"type\":\"response.output_text.done\",\"item_id\":\"msg_2\",\"output_index\":0,\"content_index\":0,\"text\":\"Fixed the typo.\"}\n\n",
+    "event: response.output_item.done\n",
+    "data: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"message\",\"id\":\"msg_2\",\"role\":\"assistant\",\"status\":\"completed\",\"content\":[{\"type\":\"output_text\",\"text\":\"Fixed the typo.\",\"annotations\":[]}]}}\n\n",
+    "event: response.completed\n",
+    "data: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5.5\",\"output\":[],\"usage\":{\"input_tokens\":130,\"output_tokens\":5,\"total_tokens\":135}}}\n\n",
+);
+
+/// The Codex CLI `.ci/run` installs (`npm ci` in `tests/clients`).
+fn codex_binary() -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/node_modules/.bin/codex");
+    assert!(
+        bin.exists(),
+        "the Codex CLI is missing: run `npm ci` in tests/clients (`.ci/run` does)"
+    );
+    bin
+}
+
+/// An upstream answering `at`: the patch first, the final text once Codex sends the patch's
+/// output back.
+async fn upstream(at: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(at))
+        .and(body_string_contains("custom_tool_call_output"))
+        .respond_with(netclaw_test_support::sse_text(FINAL_TURN))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(at))
+        .respond_with(netclaw_test_support::sse_text(PATCH_TURN))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn store(home: &Home) -> ConfigStore {
+    ConfigStore::new(home.paths(), &home.env_snapshot())
+}
+
+/// Runs `codex exec` in `workdir`, pointed at the gateway with `key`, asking for `model`.
+async fn codex_exec(gateway: &str, key: &str, model: &str, workdir: &Path) -> (bool, String) {
+    let codex_home = workdir.join(".codex-home");
+    std::fs::create_dir_all(&codex_home).unwrap();
+    let config = format!(
+        "model = \"{model}\"\nmodel_provider = \"netclaw\"\n\n[model_providers.netclaw]\nname = \"netclaw\"\nbase_url = \"{gateway}\"\nenv_key = \"NETCLAW_GATEWAY_KEY\"\nwire_api = \"responses\"\n"
+    );
+    netclaw_config::fs::write_atomic(&codex_home.join("config.toml"), config.as_bytes()).unwrap();
+    let mut command = Command::new(codex_binary());
+    command
+        .current_dir(workdir.join("repo"))
+        .env("CODEX_HOME", &codex_home)
+        .env("NETCLAW_GATEWAY_KEY", key)
+        .env("HOME", workdir)
+        .args([
+            "exec",
+            "--skip-git-repo-check",
+            "--sandbox",
+            "workspace-write",
+            "fix the typo in notes.txt",
+        ]);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let text = format!(
+        "{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// One Codex turn through the gateway to `upstream` at `at`, as `model`; checks the patch was
+/// applied and its output went back.
+async fn patch_turn(home: &Home, server: &MockServer, at: &str, model: &str) {
+    let daemon = home.start_daemon().await;
+    let info: Value =
+        serde_json::from_slice(&std::fs::read(home.paths().daemon_info_file()).unwrap()).unwrap();
+    let gateway = format!("http://{}/v1", info["address"].as_str().unwrap());
+    let token = std::fs::read_to_string(home.paths().daemon_token_file()).unwrap();
+    let workdir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(workdir.path().join("repo")).unwrap();
+    let notes = workdir.path().join("repo/notes.txt");
+    netclaw_config::fs::write_atomic(&notes, b"teh cat\n").unwrap();
+
+    let (ok, output) = codex_exec(&gateway, token.trim(), model, workdir.path()).await;
+    assert!(ok, "codex exec failed:\n{output}");
+    assert!(output.contains("Fixed the typo."), "{output}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "the cat\n");
+
+    let requests: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == at)
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(requests.len(), 2, "the patch turn and the answer turn");
+    let tool_types: Vec<&str> = requests[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["type"].as_str())
+        .collect();
+    assert!(tool_types.contains(&"custom"), "{tool_types:?}");
+    let returned = requests[1]["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["type"] == "custom_tool_call_output")
+        .expect("Codex sent the patch's output back");
+    assert_eq!(returned["call_id"], "call_patch");
+    assert_eq!(requests[1]["model"], "gpt-5.5");
+    daemon.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codex_exec_applies_a_patch_through_a_chatgpt_subscription() {
+    let server = upstream("/backend-api/codex/responses").await;
+    let home = Home::new();
+    let mut entry = ProviderEntry::new("openai");
+    entry.auth_method = AuthMethod::OAuthPkce;
+    entry.endpoint = Some(format!("{}/backend-api/codex", server.uri()));
+    entry.oauth = Some(OAuthOverrides {
+        issuer: Some(server.uri()),
+        ..OAuthOverrides::default()
+    });
+    let tokens = OAuthTokens {
+        access_token: SecretString::from("codex-e2e-access"),
+        refresh_token: Some(SecretString::from("codex-e2e-refresh")),
+        id_token: None,
+        account_id: Some(SecretString::from("acct-e2e")),
+        expires_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(8)),
+    };
+    store(&home)
+        .write_provider(
+            "work",
+            ProviderWrite {
+                entry,
+                credentials: CredentialWrite::OAuth(tokens),
+            },
+        )
+        .unwrap();
+    patch_turn(
+        &home,
+        &server,
+        "/backend-api/codex/responses",
+        "work/gpt-5.5",
+    )
+    .await;
+    let first = &server.received_requests().await.unwrap()[0];
+    assert_eq!(first.headers["chatgpt-account-id"], "acct-e2e");
+    assert_eq!(first.headers["authorization"], "Bearer codex-e2e-access");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codex_exec_applies_a_patch_through_an_openai_key() {
+    let server = upstream("/v1/responses").await;
+    let home = Home::new();
+    let mut entry = ProviderEntry::new("openai");
+    entry.auth_method = AuthMethod::ApiKey;
+    entry.endpoint = Some(format!("{}/v1", server.uri()));
+    store(&home)
+        .write_provider(
+            "keyed",
+            ProviderWrite {
+                entry,
+                credentials: CredentialWrite::ApiKey(SecretString::from(KEY)),
+            },
+        )
+        .unwrap();
+    patch_turn(&home, &server, "/v1/responses", "keyed/gpt-5.5").await;
+    let first = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        first.headers["authorization"],
+        format!("Bearer {KEY}").as_str()
+    );
+}
