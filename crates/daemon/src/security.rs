@@ -53,71 +53,80 @@ pub(crate) async fn front_door(
 /// that lacks the right bearer token on a protected route, in the shape the route's clients
 /// read; `None` admits it.
 fn refusal_of(state: &AppState, req: &Request) -> Option<Response> {
-    let gateway = req.uri().path().starts_with("/v1/") || req.uri().path() == "/v1";
+    let path = req.uri().path();
+    let shape = if path.starts_with("/v1/messages") {
+        Shape::Anthropic
+    } else if path.starts_with("/v1/") || path == "/v1" {
+        Shape::OpenAi
+    } else {
+        Shape::Netclaw
+    };
     if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
         // Two names for one request: whichever a proxy or a later check picks, one of them
         // was not checked.
         let message = "the request has more than one `Host` header";
-        return Some(refusal(
-            gateway,
-            StatusCode::BAD_REQUEST,
-            "bad_host",
-            message,
-        ));
+        return Some(shape.refusal(StatusCode::BAD_REQUEST, "bad_host", message));
     }
     if !host_allowed(state, req.headers().get(header::HOST)) {
         let message = "the `Host` header must name the daemon on loopback";
         tracing::warn!("refused a request with a foreign Host header");
-        return Some(if gateway {
-            GatewayError::new(
-                StatusCode::FORBIDDEN,
-                "permission_error",
-                "forbidden_host",
-                message,
-            )
-            .into_response()
-        } else {
-            ApiError::new(StatusCode::FORBIDDEN, "forbidden_host", message).into_response()
-        });
+        return Some(shape.refusal(StatusCode::FORBIDDEN, "forbidden_host", message));
     }
     if declared_length(req.headers()).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         let message = format!(
             "the request body is larger than the daemon accepts ({} MiB)",
             MAX_BODY_BYTES / (1024 * 1024)
         );
-        return Some(refusal(
-            gateway,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            &message,
-        ));
+        return Some(shape.refusal(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message));
     }
-    if is_public(req.method(), req.uri().path()) {
+    if is_public(req.method(), path) {
         return None;
     }
-    bearer_matches(state, req.headers().get(header::AUTHORIZATION)).err().map(|message| {
-            if gateway {
-                GatewayError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_request_error",
-                    "invalid_api_key",
-                    message,
-                )
-                .into_response()
-            } else {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
-                    .with_hint("use the token in `run/daemon.token`; `netclaw daemon status` shows the daemon in use")
-                    .into_response()
-            }
-    })
+    let presented = presented_key(req.headers(), shape != Shape::Netclaw);
+    let code = match shape {
+        Shape::Netclaw => "unauthorized",
+        Shape::OpenAi | Shape::Anthropic => "invalid_api_key",
+    };
+    credential_matches(state, presented)
+        .err()
+        .map(|message| shape.refusal(StatusCode::UNAUTHORIZED, code, message))
 }
 
-/// An error in the shape the route's clients read: OpenAI's on `/v1`, netclaw's elsewhere.
-fn refusal(gateway: bool, status: StatusCode, code: &'static str, message: &str) -> Response {
-    if gateway {
-        GatewayError::new(status, "invalid_request_error", code, message).into_response()
-    } else {
-        ApiError::new(status, code, message).into_response()
+/// Whose error shape a route's clients read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The management API: `{"error": {"code", "message", "hint"}}`.
+    Netclaw,
+    /// The OpenAI-compatible gateway.
+    OpenAi,
+    /// The Anthropic Messages routes.
+    Anthropic,
+}
+
+impl Shape {
+    fn refusal(self, status: StatusCode, code: &'static str, message: &str) -> Response {
+        // OpenAI's own API answers a bad key as an `invalid_request_error`; Anthropic's shape
+        // takes its type from the status.
+        let kind = match status {
+            StatusCode::FORBIDDEN => "permission_error",
+            _ => "invalid_request_error",
+        };
+        match self {
+            Self::Netclaw => {
+                let error = ApiError::new(status, code, message);
+                if status == StatusCode::UNAUTHORIZED {
+                    error
+                        .with_hint("use the token in `run/daemon.token`; `netclaw daemon status` shows the daemon in use")
+                        .into_response()
+                } else {
+                    error.into_response()
+                }
+            }
+            Self::OpenAi => GatewayError::new(status, kind, code, message).into_response(),
+            Self::Anthropic => {
+                GatewayError::new(status, kind, code, message).into_anthropic_response()
+            }
+        }
     }
 }
 
@@ -154,14 +163,26 @@ fn host_allowed(state: &AppState, host: Option<&HeaderValue>) -> bool {
             .is_some_and(|h| h.eq_ignore_ascii_case(name))
 }
 
-fn bearer_matches(state: &AppState, value: Option<&HeaderValue>) -> Result<(), &'static str> {
-    let Some(value) = value else {
-        return Err("this route needs `Authorization: Bearer <daemon token>`");
-    };
-    let presented = value
-        .as_bytes()
-        .strip_prefix(b"Bearer ")
-        .ok_or("the `Authorization` header must be `Bearer <daemon token>`")?;
+/// The credential a request presents: `Authorization: Bearer <key>`, or on the gateway also
+/// `x-api-key: <key>` (how Anthropic's clients send theirs).
+fn presented_key(headers: &axum::http::HeaderMap, gateway: bool) -> Result<&[u8], &'static str> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        return value
+            .as_bytes()
+            .strip_prefix(b"Bearer ")
+            .ok_or("the `Authorization` header must be `Bearer <daemon token>`");
+    }
+    match headers.get("x-api-key") {
+        Some(value) if gateway => Ok(value.as_bytes()),
+        _ => Err("this route needs `Authorization: Bearer <daemon token>`"),
+    }
+}
+
+fn credential_matches(
+    state: &AppState,
+    presented: Result<&[u8], &'static str>,
+) -> Result<(), &'static str> {
+    let presented = presented?;
     let expected = state.token().expose_secret().as_bytes();
     if bool::from(presented.ct_eq(expected)) {
         Ok(())

@@ -56,6 +56,38 @@ impl GatewayError {
     pub(crate) fn body(&self) -> Value {
         json!({"error": {"message": self.message, "type": self.kind, "param": null, "code": self.code}})
     }
+
+    /// The same error in Anthropic's shape, for `/v1/messages` clients (Claude Code and the
+    /// `anthropic` SDKs raise the matching exception from `error.type`).
+    pub(crate) fn anthropic_body(&self) -> Value {
+        let kind = match self.status.as_u16() {
+            401 => "authentication_error",
+            403 => "permission_error",
+            404 => "not_found_error",
+            413 => "request_too_large",
+            429 => "rate_limit_error",
+            503 | 529 => "overloaded_error",
+            400..=499 => "invalid_request_error",
+            _ => "api_error",
+        };
+        json!({"type": "error", "error": {"type": kind, "message": self.message}})
+    }
+
+    /// The response in Anthropic's shape.
+    pub(crate) fn into_anthropic_response(self) -> Response {
+        let body = self.anthropic_body();
+        self.respond(body)
+    }
+
+    fn respond(self, body: Value) -> Response {
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
 }
 
 impl From<ChatError> for GatewayError {
@@ -122,13 +154,8 @@ impl From<ChatError> for GatewayError {
 
 impl IntoResponse for GatewayError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(self.body())).into_response();
-        if let Some(secs) = self.retry_after_secs
-            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        response
+        let body = self.body();
+        self.respond(body)
     }
 }
 

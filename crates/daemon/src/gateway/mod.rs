@@ -7,6 +7,7 @@
 mod chat_completions;
 mod coalesce;
 mod error;
+mod messages;
 mod responses;
 #[cfg(test)]
 mod tests;
@@ -171,7 +172,63 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
     }
 }
 
-/// How one OpenAI API renders the normalized events as SSE frames.
+/// `POST /v1/messages` (and `?beta=true`): Anthropic's Messages API for Claude Code and the
+/// `anthropic` SDKs, served by any provider through the same fallback chain; an Anthropic
+/// provider gets the client's body and headers as they are and its stream comes back as sent.
+pub(crate) async fn messages(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    match messages_inner(state, headers, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_anthropic_response(),
+    }
+}
+
+async fn messages_inner(
+    state: AppState,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, GatewayError> {
+    let whole: serde_json::Map<String, serde_json::Value> = parse(&body)?;
+    let runtime = state.runtime();
+    let plan = runtime
+        .plan(None, Some(named_model(messages::model_of(&whole)?)?))
+        .map_err(GatewayError::from)?;
+    let streaming = messages::streams(&whole);
+    let forwarded = messages::FORWARDED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?;
+            Some(((*name).to_owned(), value.to_owned()))
+        })
+        .collect();
+    let chat = messages::into_chat_request(whole, plan.first_model(), forwarded)?;
+    let served = (runtime.serve(&plan, chat).await)
+        .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
+    let answer = Answer::new(state, served, "msg_");
+    if !streaming {
+        return answer.collected(messages::message_body).await;
+    }
+    if matches!(answer.served.first, Some(StreamEvent::Relayed { .. })) {
+        return Ok(answer.relayed_messages().await);
+    }
+    let encoder = messages::MessagesEncoder::new(&answer.id, &answer.served_by);
+    Ok(answer.stream(encoder).await)
+}
+
+/// `POST /v1/messages/count_tokens`: an estimate (see [`messages::estimated_tokens`]).
+pub(crate) async fn count_tokens(body: Bytes) -> Response {
+    match parse::<serde_json::Map<String, serde_json::Value>>(&body) {
+        Ok(whole) => {
+            Json(json!({"input_tokens": messages::estimated_tokens(&whole)})).into_response()
+        }
+        Err(error) => error.into_anthropic_response(),
+    }
+}
+
+/// How one API renders the normalized events as SSE frames.
 trait FrameEncoder: Send + 'static {
     /// The frames that open the stream.
     fn head(&mut self) -> String;
@@ -339,6 +396,50 @@ impl Answer {
             Json(response).into_response(),
             &self.served_by,
         ))
+    }
+}
+
+impl Answer {
+    /// An Anthropic provider's own Messages events, frame for frame, but for the `model` of
+    /// `message_start`, which becomes the name the client used (`<provider>/<model>`).
+    async fn relayed_messages(self) -> Response {
+        let Served { first, stream, .. } = self.served;
+        let public = self.served_by.clone();
+        let frames = sse_frames(
+            self.state,
+            String::new(),
+            first,
+            stream,
+            move |item| match item {
+                Frame::Event(StreamEvent::Relayed { event, data }) => {
+                    let data = if event == "message_start" {
+                        with_message_model(data, &public)
+                    } else {
+                        data
+                    };
+                    Some(relayed_frame(&event, &data))
+                }
+                _ => None,
+            },
+        );
+        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+    }
+}
+
+/// `message_start` data with its message's `model` set to `public`.
+fn with_message_model(data: String, public: &str) -> String {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&data) else {
+        return data;
+    };
+    match value
+        .get_mut("message")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        Some(message) => {
+            message.insert("model".to_owned(), json!(public));
+            value.to_string()
+        }
+        None => data,
     }
 }
 

@@ -2,7 +2,7 @@
 //! object, and the streaming `response.*` events.
 
 use netclaw_providers::chat::{
-    ChatRequest, ChatResponse, ContentPart, Message, ReasoningEffort, ResponsesRelay, StopReason,
+    ChatRequest, ChatResponse, ContentPart, Message, ReasoningEffort, Relay, RelayApi, StopReason,
     ToolCall, ToolDefinition, Usage,
 };
 use serde::Deserialize;
@@ -65,7 +65,7 @@ impl ResponsesRequest {
     /// The normalized request for `model_id`, carrying the client's whole `body` for a
     /// provider that speaks Responses. What the normalized model cannot carry (tools other
     /// than functions, item types such as `custom_tool_call`) is kept in the body and named in
-    /// [`ResponsesRelay::untranslatable`], so only a provider that must translate refuses it.
+    /// [`Relay::untranslatable`], so only a provider that must translate refuses it.
     pub(crate) fn into_chat_request(
         self,
         model_id: String,
@@ -125,12 +125,14 @@ impl ResponsesRequest {
             max_output_tokens: self.max_output_tokens,
             reasoning: self.reasoning.and_then(|r| r.effort),
             prompt_cache_key: self.prompt_cache_key,
-            relay: Some(ResponsesRelay {
+            relay: Some(Relay {
+                api: RelayApi::Responses,
                 body: std::sync::Arc::new(body),
                 untranslatable: untranslatable
                     .into_iter()
                     .chain(untranslatable_items)
                     .collect(),
+                headers: Vec::new(),
             }),
             ..ChatRequest::default()
         })

@@ -36,6 +36,11 @@ pub(crate) fn router(state: AppState) -> Router {
             post(crate::gateway::chat_completions),
         )
         .route("/v1/responses", post(crate::gateway::responses))
+        .route("/v1/messages", post(crate::gateway::messages))
+        .route(
+            "/v1/messages/count_tokens",
+            post(crate::gateway::count_tokens),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(

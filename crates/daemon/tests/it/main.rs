@@ -9,6 +9,7 @@ mod gateway;
 mod in_memory;
 mod lifecycle;
 mod logs;
+mod messages;
 mod oauth;
 mod providers;
 mod refresh;

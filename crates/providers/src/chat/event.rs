@@ -30,8 +30,8 @@ pub enum StreamEvent {
         /// Why the model stopped.
         stop_reason: StopReason,
     },
-    /// One server-sent event of a relayed Responses stream, exactly as the provider sent it
-    /// (only for requests that carry a [`super::ResponsesRelay`]). It comes before the events
+    /// One server-sent event of a relayed stream, exactly as the provider sent it
+    /// (only for requests that carry a [`super::Relay`]). It comes before the events
     /// decoded from the same frame, and counts as output: the caller has seen the answer begin.
     Relayed {
         /// The SSE event name (`response.output_text.delta`, …).

@@ -33,7 +33,7 @@ pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamE
 pub use ndjson::NdjsonParser;
 pub use ollama::OllamaClient;
 pub use request::{
-    ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, ResponsesRelay, ToolCall,
+    ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, Relay, RelayApi, ToolCall,
     ToolChoice, ToolDefinition,
 };
 pub use responses::{CodexClient, OpenAiResponsesClient};

@@ -35,22 +35,35 @@ pub struct ChatRequest {
     /// not silently truncate the prompt at its small default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_window: Option<u32>,
-    /// The Responses body a client sent, when it came through the gateway's `/v1/responses`:
-    /// a provider that speaks Responses sends it as it is (with only its own rules applied)
+    /// The body a client sent through the gateway (`/v1/responses`, `/v1/messages`): a
+    /// provider that speaks the same API sends it as it is (with only its own rules applied)
     /// instead of one built from the fields above, and streams the upstream's events back.
     #[serde(skip)]
-    pub relay: Option<ResponsesRelay>,
+    pub relay: Option<Relay>,
 }
 
-/// A client's own Responses body, kept whole for a provider that speaks the same API.
+/// The vendor APIs a client's body can be relayed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayApi {
+    /// OpenAI's Responses API (the Codex backend, OpenAI by key).
+    Responses,
+    /// Anthropic's Messages API.
+    Messages,
+}
+
+/// A client's own request body, kept whole for a provider that speaks the same API.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResponsesRelay {
+pub struct Relay {
+    /// Which API the body is in.
+    pub api: RelayApi,
     /// The body as the client sent it.
     pub body: std::sync::Arc<serde_json::Map<String, serde_json::Value>>,
     /// What in it the normalized request cannot carry (a `custom` or `web_search` tool, a
     /// `custom_tool_call` item …), each named for an error: a provider that does not speak
-    /// Responses cannot be sent this request.
+    /// the API cannot be sent this request.
     pub untranslatable: Vec<String>,
+    /// Request headers of the API to pass on (`anthropic-beta`, `anthropic-version`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl ChatRequest {

@@ -16,7 +16,7 @@ use crate::redact::Redactor;
 use super::error::{ChatError, TimeoutPhase};
 use super::event::StreamEvent;
 use super::ndjson::NdjsonParser;
-use super::request::ChatRequest;
+use super::request::{ChatRequest, RelayApi};
 use super::settings::HttpSettings;
 use super::sse::SseParser;
 use super::stream::ChatStream;
@@ -142,7 +142,8 @@ impl Run {
                             Framing::Ndjson => Framer::Ndjson(NdjsonParser::new()),
                         };
                         let idle = self.transport.settings.idle_timeout;
-                        let decoder = if self.request.relay.is_some() && wire.speaks_responses() {
+                        let relayed = self.request.relay.as_ref().map(|r| r.api);
+                        let decoder = if relayed.is_some() && relayed == wire.relays() {
                             Box::new(Relaying {
                                 inner: wire.decoder(),
                             })
@@ -255,16 +256,21 @@ impl Run {
             self.bearer = Some(bearer);
         }
         if let Some(relay) = &self.request.relay
-            && !transport.wire.speaks_responses()
+            && transport.wire.relays() != Some(relay.api)
             && !relay.untranslatable.is_empty()
         {
             let what = relay.untranslatable.join(", ");
+            let api = match relay.api {
+                RelayApi::Responses => {
+                    "the Responses API; only function tools and message items translate"
+                }
+                RelayApi::Messages => {
+                    "Anthropic's Messages API; only custom tools and text, image, tool and thinking blocks translate"
+                }
+            };
             return Err(ChatError::Unsupported {
                 provider: provider.clone(),
-                what: format!(
-                    "{what} (provider `{}` does not speak the Responses API; only function tools and message items translate)",
-                    provider.name
-                ),
+                what: format!("{what} (provider `{}` does not speak {api})", provider.name),
             });
         }
         loop {

@@ -46,15 +46,15 @@ pub(crate) trait Wire: Send + Sync + std::fmt::Debug + 'static {
         None
     }
 
-    /// Whether this wire is the Responses API, so a client's Responses body
-    /// ([`super::ResponsesRelay`]) is sent as it is and the stream relayed back.
-    fn speaks_responses(&self) -> bool {
-        false
+    /// The API this wire speaks, when a client's body in it ([`super::Relay`]) can be sent as
+    /// it is and the stream relayed back.
+    fn relays(&self) -> Option<super::RelayApi> {
+        None
     }
 }
 
 /// A decoder that hands on every frame as [`StreamEvent::Relayed`] before what `inner`
-/// decodes from it, for a relayed Responses stream.
+/// decodes from it, for a relayed stream.
 pub(crate) struct Relaying {
     pub(crate) inner: Box<dyn Decoder>,
 }

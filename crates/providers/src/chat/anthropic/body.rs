@@ -143,3 +143,13 @@ fn part(part: &ContentPart) -> Value {
         },
     }
 }
+
+/// A client's own Messages body, relayed: everything it sent stays as it is (system blocks
+/// with `cache_control`, `thinking`, `context_management`, `metadata`, server tools …) but
+/// for the served model id and `stream: true` (netclaw always streams from upstream).
+pub(crate) fn relayed(client: &Map<String, Value>, model: &str) -> Value {
+    let mut body = client.clone();
+    body.insert("model".into(), json!(model));
+    body.insert("stream".into(), json!(true));
+    Value::Object(body)
+}

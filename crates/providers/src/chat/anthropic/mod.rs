@@ -12,7 +12,7 @@ use secrecy::ExposeSecret;
 use crate::bearer::{Bearer, CredentialError};
 
 use super::error::{ChatError, ProviderRef};
-use super::request::ChatRequest;
+use super::request::{ChatRequest, RelayApi};
 use super::stream::ChatStream;
 use super::transport::Transport;
 use super::wire::{Decoder, Framing, Wire, generic_http_error, retry_after};
@@ -108,12 +108,29 @@ impl Wire for AnthropicWire {
             "anthropic-version",
             HeaderValue::from_static(ANTHROPIC_VERSION),
         );
+        let relay = request
+            .relay
+            .as_ref()
+            .filter(|relay| relay.api == RelayApi::Messages);
+        // A relayed client's own API version and beta features go on to Anthropic.
+        for (name, value) in relay.iter().flat_map(|relay| &relay.headers) {
+            if let (Ok(name), Ok(value)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                headers.insert(name, value);
+            }
+        }
         if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
             headers.insert(USER_AGENT, agent);
         }
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let body = body::body(request).to_string();
+        let body = match relay {
+            Some(relay) => body::relayed(&relay.body, &request.model),
+            None => body::body(request),
+        }
+        .to_string();
         Ok(http.post(&self.url).headers(headers).body(body))
     }
 
@@ -144,5 +161,9 @@ impl Wire for AnthropicWire {
 
     fn decoder(&self) -> Box<dyn Decoder> {
         Box::new(AnthropicDecoder::new(self.provider.clone()))
+    }
+
+    fn relays(&self) -> Option<RelayApi> {
+        Some(RelayApi::Messages)
     }
 }

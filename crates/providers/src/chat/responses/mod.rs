@@ -15,7 +15,7 @@ use crate::bearer::{Bearer, CredentialError};
 
 use super::error::{ChatError, ProviderRef};
 use super::event::RateLimitSnapshot;
-use super::request::ChatRequest;
+use super::request::{ChatRequest, RelayApi};
 use super::settings::MAX_SERVER_DELAY;
 use super::stream::ChatStream;
 use super::transport::Transport;
@@ -183,8 +183,10 @@ impl Wire for ResponsesWire {
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let body = match &request.relay {
-            Some(relay) => body::relayed(&relay.body, &request.model, self.flavor),
-            None => body::body(request, self.flavor),
+            Some(relay) if relay.api == RelayApi::Responses => {
+                body::relayed(&relay.body, &request.model, self.flavor)
+            }
+            _ => body::body(request, self.flavor),
         };
         let body = serde_json::to_vec(&body).map_err(|error| ChatError::BadRequest {
             provider: self.provider.clone(),
@@ -252,7 +254,7 @@ impl Wire for ResponsesWire {
         rate_limits::parse(headers)
     }
 
-    fn speaks_responses(&self) -> bool {
-        true
+    fn relays(&self) -> Option<RelayApi> {
+        Some(RelayApi::Responses)
     }
 }
