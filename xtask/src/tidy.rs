@@ -14,8 +14,10 @@ const ENV_READER: &str = "crates/config/src/env.rs";
 /// Files allowed to call `expose_secret`: where a secret becomes a header, a request body, or
 /// bytes in the secrets file. Everything else handles `SecretString` opaquely.
 const EXPOSE_SECRET_ALLOWED: &[&str] = &[
-    // netclaw-config: the secrets file's JSON and the age identity file.
+    // netclaw-config: the secrets file's JSON and the age identity file; hashing a presented
+    // gateway key to compare it with the stored hash.
     "crates/config/src/secret_serde.rs",
+    "crates/config/src/gateway_keys.rs",
     "crates/config/src/secrets/identity.rs",
     // netclaw-oauth: form and JSON bodies sent to the token, device and revocation endpoints,
     // the PKCE verifier, and JWT claims read from the tokens it just received.
@@ -40,8 +42,10 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     "crates/daemon/src/run_files.rs",
     "crates/daemon/src/security.rs",
     "crates/daemon/src/client.rs",
-    // netclaw-cli: checking that a key typed or piped in is not empty.
+    // netclaw-cli: checking that a key typed or piped in is not empty; printing a new gateway
+    // key the one time it is shown.
     "crates/cli/src/commands/provider/add.rs",
+    "crates/cli/src/commands/key.rs",
     "crates/cli/src/commands/secrets.rs",
     // xtask update-openai-models: the live Codex `/models` request's bearer header.
     "xtask/src/update_openai_models/fetch.rs",

@@ -76,6 +76,12 @@ pub(crate) enum Command {
     /// Check configuration, permissions, secrets, the daemon and every provider.
     #[command(after_help = "Examples:\n  netclaw doctor\n  netclaw doctor --json")]
     Doctor,
+    /// Create, list and revoke gateway keys for the tools you point at the daemon.
+    #[command(after_help = KEY_EXAMPLES)]
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Store and list encrypted secrets.
     #[command(after_help = SECRETS_EXAMPLES)]
     Secrets {
@@ -316,6 +322,40 @@ pub(crate) enum DaemonCommand {
         /// Only the last N lines.
         #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
         lines: usize,
+    },
+}
+
+const KEY_EXAMPLES: &str = "\
+Examples:
+  netclaw key create editor                          prints the key once: keep it
+  netclaw key create codex --models work/gpt-5.5 --expires 30d
+  netclaw key create local --models local/*          every model of provider `local`
+  netclaw key list
+  netclaw key revoke editor
+
+A gateway key opens the daemon's /v1 gateway (as `Authorization: Bearer` or `x-api-key`),
+survives daemon restarts, and never opens the management API. Only a hash of it is stored.";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Create a key and print it once (only its hash is stored).
+    Create {
+        /// A name for the key (what uses it: `editor`, `codex`).
+        name: String,
+        /// Models it may use, `<provider>/<model>` or `<provider>/*`, comma-separated
+        /// (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "PROVIDER/MODEL,…")]
+        models: Vec<String>,
+        /// When it stops working: a duration such as `30d`, `12h` or `90m`.
+        #[arg(long, value_name = "DURATION")]
+        expires: Option<String>,
+    },
+    /// List keys: name, start, created, last used, models, expiry (never the key).
+    List,
+    /// Revoke a key; a running daemon refuses it within a second.
+    Revoke {
+        /// The key's name.
+        name: String,
     },
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use netclaw_config::{AuthMethod, ModelRole};
 
 use crate::args::{
-    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, LoginFlags, ModelCommand,
-    ProviderCommand, RoleArg, SecretsCommand,
+    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, KeyCommand, LoginFlags,
+    ModelCommand, ProviderCommand, RoleArg, SecretsCommand,
 };
 
 /// Options every command shares.
@@ -26,22 +26,52 @@ pub(crate) enum Task {
     ProviderList,
     ProviderAdd(AddOptions),
     ProviderLogin(LoginOptions),
-    ProviderLogout { name: String },
-    ProviderRemove { name: String },
-    ProviderRename { old: String, new: String },
-    ProviderProbe { name: Option<String> },
+    ProviderLogout {
+        name: String,
+    },
+    ProviderRemove {
+        name: String,
+    },
+    ProviderRename {
+        old: String,
+        new: String,
+    },
+    ProviderProbe {
+        name: Option<String>,
+    },
     ModelManager,
-    ModelList { provider: Option<String> },
+    ModelList {
+        provider: Option<String>,
+    },
     ModelSet(ModelSetOptions),
-    ModelClear { role: ModelRole },
+    ModelClear {
+        role: ModelRole,
+    },
     Chat(ChatOptions),
-    DaemonStart { port: Option<u16> },
+    DaemonStart {
+        port: Option<u16>,
+    },
     DaemonStop,
     DaemonStatus,
-    DaemonRun { port: Option<u16> },
-    DaemonLogs { lines: usize },
+    DaemonRun {
+        port: Option<u16>,
+    },
+    DaemonLogs {
+        lines: usize,
+    },
     Doctor,
-    SecretsSet { key: String },
+    SecretsSet {
+        key: String,
+    },
+    KeyCreate {
+        name: String,
+        models: Vec<String>,
+        expires: Option<String>,
+    },
+    KeyList,
+    KeyRevoke {
+        name: String,
+    },
     SecretsList,
     ConfigPath,
     ConfigShow,
@@ -127,6 +157,19 @@ fn task(command: Command) -> Task {
             DaemonCommand::Logs { lines } => Task::DaemonLogs { lines },
         },
         Command::Doctor => Task::Doctor,
+        Command::Key { command } => match command {
+            KeyCommand::Create {
+                name,
+                models,
+                expires,
+            } => Task::KeyCreate {
+                name,
+                models,
+                expires,
+            },
+            KeyCommand::List => Task::KeyList,
+            KeyCommand::Revoke { name } => Task::KeyRevoke { name },
+        },
         Command::Secrets { command } => match command {
             SecretsCommand::Set { key } => Task::SecretsSet { key },
             SecretsCommand::List => Task::SecretsList,

@@ -11,6 +11,7 @@ mod error;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;
+mod gateway_keys;
 mod hint;
 mod json_file;
 mod load;
@@ -27,6 +28,9 @@ mod writers;
 pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
 pub use error::ConfigError;
+pub use gateway_keys::{
+    GatewayKey, GatewayKeys, KEY_PREFIX, KeysUsed, key_hash, load_keys_used, save_keys_used,
+};
 pub use hint::Hint;
 pub use load::{
     Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_var,

@@ -99,6 +99,15 @@ impl Paths {
     pub fn cooldowns_file(&self) -> PathBuf {
         self.state_dir().join("cooldowns.json")
     }
+    /// `config/gateway-keys.json`: the gateway keys, stored only as hashes.
+    pub fn gateway_keys_file(&self) -> PathBuf {
+        self.config_dir().join("gateway-keys.json")
+    }
+    /// `state/gateway-keys-used.json`: when each gateway key was last used (the daemon writes
+    /// it now and then, so a request never waits on a file).
+    pub fn gateway_keys_used_file(&self) -> PathBuf {
+        self.state_dir().join("gateway-keys-used.json")
+    }
     /// `cache/`: data that can be thrown away (last model discovery per provider).
     pub fn cache_dir(&self) -> PathBuf {
         self.home.join("cache")

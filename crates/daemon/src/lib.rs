@@ -9,6 +9,7 @@ mod connections;
 mod error;
 mod fallback;
 mod gateway;
+mod gateway_keys;
 mod oauth_flows;
 mod refresh;
 mod routes;

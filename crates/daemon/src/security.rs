@@ -5,12 +5,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
 use crate::error::ApiError;
 use crate::gateway::GatewayError;
+use crate::gateway_keys::Caller;
 use crate::routes::MAX_BODY_BYTES;
 use crate::state::AppState;
 
@@ -18,18 +19,18 @@ use crate::state::AppState;
 const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
 
 /// The one layer in front of every route: gives the request an id (`x-request-id`), a tracing
-/// span and one completion log line, and admits it only when [`admit`] does. One layer, not
+/// span and one completion log line, and admits it unless [`refusal_of`] refuses it. One layer, not
 /// two, because each layer costs its own future and boxing on every request.
 pub(crate) async fn front_door(
     State(state): State<AppState>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let id = state.next_request_id();
     let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
     async move {
-        let mut response = match refusal_of(&state, &req) {
+        let mut response = match refusal_of(&state, &mut req) {
             None => next.run(req).await,
             Some(refusal) => refusal,
         };
@@ -50,9 +51,9 @@ pub(crate) async fn front_door(
 }
 
 /// The refusal of a request whose `Host` is not a loopback name with the daemon's port, or
-/// that lacks the right bearer token on a protected route, in the shape the route's clients
-/// read; `None` admits it.
-fn refusal_of(state: &AppState, req: &Request) -> Option<Response> {
+/// that lacks a credential the route accepts, in the shape the route's clients read; `None`
+/// admits it, with its [`Caller`] in the request's extensions.
+fn refusal_of(state: &AppState, req: &mut Request) -> Option<Response> {
     let path = req.uri().path();
     let shape = if path.starts_with("/v1/messages") {
         Shape::Anthropic
@@ -82,14 +83,70 @@ fn refusal_of(state: &AppState, req: &Request) -> Option<Response> {
     if is_public(req.method(), path) {
         return None;
     }
-    let presented = presented_key(req.headers(), shape != Shape::Netclaw);
     let code = match shape {
         Shape::Netclaw => "unauthorized",
         Shape::OpenAi | Shape::Anthropic => "invalid_api_key",
     };
-    credential_matches(state, presented)
-        .err()
-        .map(|message| shape.refusal(StatusCode::UNAUTHORIZED, code, message))
+    let presented = match presented_key(req.headers(), shape != Shape::Netclaw) {
+        Ok(presented) => presented,
+        Err(message) => return Some(shape.refusal(StatusCode::UNAUTHORIZED, code, message)),
+    };
+    let caller = match caller_of(state, presented, shape) {
+        Ok(caller) => caller,
+        Err((status, message)) => {
+            let code = if status == StatusCode::FORBIDDEN {
+                "gateway_key_not_allowed"
+            } else {
+                code
+            };
+            return Some(shape.refusal(status, code, &message));
+        }
+    };
+    req.extensions_mut().insert(caller);
+    None
+}
+
+/// Who presents `presented`: the daemon token opens everything; a gateway key opens the
+/// gateway until it expires, and the management API never.
+fn caller_of(
+    state: &AppState,
+    presented: &[u8],
+    shape: Shape,
+) -> Result<Caller, (StatusCode, String)> {
+    let expected = state.token().expose_secret().as_bytes();
+    if bool::from(presented.ct_eq(expected)) {
+        return Ok(Caller::Daemon);
+    }
+    let unknown = || {
+        let message = if presented.starts_with(netclaw_config::KEY_PREFIX.as_bytes()) {
+            "this gateway key is not valid (revoked, or never created here); `netclaw key list` shows the keys"
+        } else {
+            "the daemon token is wrong (it changes at every daemon start); a gateway key from `netclaw key create` does not"
+        };
+        (StatusCode::UNAUTHORIZED, message.to_owned())
+    };
+    let text = std::str::from_utf8(presented).map_err(|_| unknown())?;
+    let now = state.clock().now();
+    let key = state
+        .gateway_keys()
+        .find(&SecretString::from(text), now)
+        .ok_or_else(unknown)?;
+    if shape == Shape::Netclaw {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "gateway keys open only the `/v1` gateway; the management API takes the daemon token in `run/daemon.token`".to_owned(),
+        ));
+    }
+    if key.expired(now) {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "gateway key `{}` has expired; create a new one with `netclaw key create {}`",
+                key.name, key.name
+            ),
+        ));
+    }
+    Ok(Caller::Key(std::sync::Arc::new(key)))
 }
 
 /// Whose error shape a route's clients read.
@@ -175,18 +232,5 @@ fn presented_key(headers: &axum::http::HeaderMap, gateway: bool) -> Result<&[u8]
     match headers.get("x-api-key") {
         Some(value) if gateway => Ok(value.as_bytes()),
         _ => Err("this route needs `Authorization: Bearer <daemon token>`"),
-    }
-}
-
-fn credential_matches(
-    state: &AppState,
-    presented: Result<&[u8], &'static str>,
-) -> Result<(), &'static str> {
-    let presented = presented?;
-    let expected = state.token().expose_secret().as_bytes();
-    if bool::from(presented.ct_eq(expected)) {
-        Ok(())
-    } else {
-        Err("the daemon token is wrong (it changes at every daemon start)")
     }
 }

@@ -16,6 +16,7 @@ use secrecy::SecretString;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::gateway_keys::KeyBook;
 use crate::oauth_flows::Flows;
 
 /// What [`AppState::new`] needs.
@@ -83,6 +84,7 @@ struct Inner {
     reload_lock: tokio::sync::Mutex<()>,
     flows: Flows,
     callback_ports: Option<Vec<u16>>,
+    gateway_keys: KeyBook,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -98,6 +100,12 @@ impl AppState {
     /// once; when it cannot be loaded the daemon still starts, with no providers, and reports the
     /// error on `/api/health`.
     pub fn new(init: StateInit) -> Self {
+        let state = Self::without_keys(init);
+        state.inner.gateway_keys.refresh(&state.inner.paths);
+        state
+    }
+
+    fn without_keys(init: StateInit) -> Self {
         let store = ConfigStore::new(init.paths.clone(), &init.env);
         // One HTTP client for everything the daemon sends (tokens, probes, chat): building a
         // client loads the system's TLS roots, so a second one would cost its memory again.
@@ -144,6 +152,7 @@ impl AppState {
                 reload_lock: tokio::sync::Mutex::new(()),
                 flows: Flows::default(),
                 callback_ports: init.callback_ports,
+                gateway_keys: KeyBook::default(),
             }),
         }
     }
@@ -202,6 +211,10 @@ impl AppState {
     }
     pub(crate) fn flows(&self) -> &Flows {
         &self.inner.flows
+    }
+    /// The gateway keys in force.
+    pub(crate) fn gateway_keys(&self) -> &KeyBook {
+        &self.inner.gateway_keys
     }
     pub(crate) fn callback_ports(&self) -> Option<&[u16]> {
         self.inner.callback_ports.as_deref()

@@ -6,6 +6,7 @@ mod config;
 pub(crate) mod daemon;
 mod doctor;
 mod init;
+mod key;
 mod manager;
 mod model;
 mod provider;
@@ -62,6 +63,13 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
         Task::ConfigMigrate => config::migrate(cx),
         Task::SecretsSet { key } => secrets::set(cx, &key),
         Task::SecretsList => secrets::list(cx),
+        Task::KeyCreate {
+            name,
+            models,
+            expires,
+        } => key::create(cx, &name, models, expires.as_deref()).await,
+        Task::KeyList => key::list(cx),
+        Task::KeyRevoke { name } => key::revoke(cx, &name),
         Task::ProviderAdd(options) => provider::add::run(cx, options).await,
         Task::ProviderProbe { name } => provider::probe::run(cx, name.as_deref()).await,
         Task::ProviderLogin(options) => provider::login::login(cx, options).await,

@@ -10,6 +10,7 @@ mod doctor;
 mod fallback;
 mod hostile_files;
 mod init;
+mod keys;
 mod oauth;
 mod parity;
 mod providers;

@@ -14,34 +14,45 @@ mod tests;
 
 use std::convert::Infallible;
 
-use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use futures_util::StreamExt;
 use netclaw_providers::chat::{
     ChatError, ChatResponse, ChatStream, StopReason, StreamEvent, ToolCall, Usage, collect,
 };
-use netclaw_providers::resilience::Served;
+use netclaw_providers::resilience::{Plan, Served};
 use serde_json::json;
 
 pub(crate) use error::GatewayError;
 
+use crate::gateway_keys::Caller;
 use crate::state::AppState;
 use chat_completions::{ChunkEncoder, CompletionRequest, completion_body};
 use responses::{ResponsesEncoder, ResponsesRequest, response_body};
 
-/// `GET /v1/models`: every configured provider's models as `<provider>/<model>`.
-pub(crate) async fn list_models(State(state): State<AppState>) -> Response {
+/// `GET /v1/models`: every configured provider's models as `<provider>/<model>` (those the
+/// caller's key may use).
+pub(crate) async fn list_models(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
     let runtime = state.runtime();
     let models = runtime.listings(&runtime.provider_names(), false).await;
     let data: Vec<_> = models
         .iter()
         .flat_map(|listing| {
-            listing.models.iter().map(move |m| {
-                json!({"id": format!("{}/{}", listing.provider, m.id), "object": "model", "created": 0, "owned_by": listing.provider})
-            })
+            listing
+                .models
+                .iter()
+                .map(move |m| format!("{}/{}", listing.provider, m.id))
+        })
+        .filter(|id| caller.allows(id))
+        .map(|id| {
+            let owner = id.split_once('/').map_or("", |(p, _)| p).to_owned();
+            json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
         })
         .collect();
     Json(json!({"object": "list", "data": data})).into_response()
@@ -50,6 +61,26 @@ pub(crate) async fn list_models(State(state): State<AppState>) -> Response {
 fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, GatewayError> {
     serde_json::from_slice(body)
         .map_err(|e| GatewayError::invalid(format!("invalid request body: {e}")))
+}
+
+/// `plan` with only the candidates `caller` may use; a 403 `model_not_allowed` when it may
+/// not use the model it asked for (a scoped key never falls back outside its scope either).
+fn scoped(mut plan: Plan, caller: &Caller) -> Result<Plan, GatewayError> {
+    if let Some(requested) = plan.requested()
+        && !caller.allows(&requested.public_name())
+    {
+        return Err(GatewayError::new(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            "model_not_allowed",
+            format!(
+                "this gateway key may not use `{}`; `netclaw key list` shows what each key may use",
+                requested.public_name()
+            ),
+        ));
+    }
+    plan.candidates.retain(|c| caller.allows(&c.public_name()));
+    Ok(plan)
 }
 
 /// The request's `model`, refused when blank: an empty name is a client's mistake, and
@@ -108,19 +139,28 @@ fn now_secs() -> i64 {
 }
 
 /// `POST /v1/chat/completions`.
-pub(crate) async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Response {
-    match chat_completions_inner(state, body).await {
+pub(crate) async fn chat_completions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    match chat_completions_inner(state, caller, body).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
 }
 
-async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
+async fn chat_completions_inner(
+    state: AppState,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, GatewayError> {
     let request: CompletionRequest = parse(&body)?;
     let runtime = state.runtime();
     let plan = runtime
         .plan(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
+    let plan = scoped(plan, &caller)?;
     let streaming = request.stream;
     let include_usage = request.include_usage();
     let chat = request.into_chat_request(plan.first_model())?;
@@ -137,20 +177,29 @@ async fn chat_completions_inner(state: AppState, body: Bytes) -> Result<Response
 }
 
 /// `POST /v1/responses`.
-pub(crate) async fn responses(State(state): State<AppState>, body: Bytes) -> Response {
-    match responses_inner(state, body).await {
+pub(crate) async fn responses(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    match responses_inner(state, caller, body).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
 }
 
-async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, GatewayError> {
+async fn responses_inner(
+    state: AppState,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
     let whole: serde_json::Map<String, serde_json::Value> = parse(&body)?;
     let runtime = state.runtime();
     let plan = runtime
         .plan(None, Some(named_model(&request.model)?))
         .map_err(GatewayError::from)?;
+    let plan = scoped(plan, &caller)?;
     let streaming = request.stream;
     let chat = request.into_chat_request(plan.first_model(), whole)?;
     let served = (runtime.serve(&plan, chat).await)
@@ -177,10 +226,11 @@ async fn responses_inner(state: AppState, body: Bytes) -> Result<Response, Gatew
 /// provider gets the client's body and headers as they are and its stream comes back as sent.
 pub(crate) async fn messages(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
-    match messages_inner(state, headers, body).await {
+    match messages_inner(state, caller, headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_anthropic_response(),
     }
@@ -188,6 +238,7 @@ pub(crate) async fn messages(
 
 async fn messages_inner(
     state: AppState,
+    caller: Caller,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, GatewayError> {
@@ -196,6 +247,7 @@ async fn messages_inner(
     let plan = runtime
         .plan(None, Some(named_model(messages::model_of(&whole)?)?))
         .map_err(GatewayError::from)?;
+    let plan = scoped(plan, &caller)?;
     let streaming = messages::streams(&whole);
     let forwarded = messages::FORWARDED_HEADERS
         .iter()

@@ -7,6 +7,7 @@ mod disconnect;
 mod fallback;
 mod gateway;
 mod in_memory;
+mod keys;
 mod lifecycle;
 mod logs;
 mod messages;
