@@ -41,7 +41,16 @@ pub(crate) async fn list_models(
 ) -> Response {
     let runtime = state.runtime();
     let models = runtime.listings(&runtime.provider_names(), false).await;
-    let data: Vec<_> = models
+    // `default` is the main model, for clients that only know one name to ask for.
+    let main = runtime
+        .settings()
+        .models
+        .main
+        .as_ref()
+        .map(|m| format!("{}/{}", m.provider, m.model_id))
+        .filter(|main| caller.allows(main))
+        .map(|_| json!({"id": "default", "object": "model", "created": 0, "owned_by": "netclaw"}));
+    let listed = models
         .iter()
         .flat_map(|listing| {
             listing
@@ -53,8 +62,8 @@ pub(crate) async fn list_models(
         .map(|id| {
             let owner = id.split_once('/').map_or("", |(p, _)| p).to_owned();
             json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
-        })
-        .collect();
+        });
+    let data: Vec<_> = main.into_iter().chain(listed).collect();
     Json(json!({"object": "list", "data": data})).into_response()
 }
 

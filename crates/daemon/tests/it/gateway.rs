@@ -387,3 +387,49 @@ async fn upstream_failures_become_openai_shaped_errors() {
     );
     gw.daemon.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn model_names_resolve_to_the_one_provider_serving_them_or_come_back_with_close_matches() {
+    let server = MockServer::start().await;
+    mount_responses(
+        &server,
+        "/v1/responses",
+        &format!("Bearer {OPENAI_KEY}"),
+        fixture("responses_text.sse"),
+    )
+    .await;
+    let gw = Gateway::start(&server).await;
+    let ask =
+        |model: &str| json!({"model": model, "messages": [{"role": "user", "content": "hi"}]});
+
+    // Two OpenAI providers list `gpt-5.5`: the bare name is ambiguous.
+    let response = gw.post("/v1/chat/completions", ask("gpt-5.5")).await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "model_not_found");
+    insta::assert_snapshot!(body["error"]["message"].as_str().unwrap(), @"model `gpt-5.5` is served by several providers (`chatgpt/gpt-5.5`, `work/gpt-5.5`); name one as `<provider>/<model>`");
+
+    // A typo: nothing is sent upstream, and the answer names the closest models.
+    let response = gw.post("/v1/chat/completions", ask("gtp-5.5")).await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("did you mean `chatgpt/gpt-5.5`"),
+        "{message}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    let models: Value = gw
+        .http
+        .get(format!("{}/v1/models", gw.daemon.base_url()))
+        .bearer_auth(gw.daemon.token().expose_secret())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(models["data"][0]["id"], "default");
+    gw.daemon.shutdown().await.unwrap();
+}

@@ -13,7 +13,8 @@ impl Runtime {
     /// The model asked for must be usable; a broken fallback is only skipped when served.
     pub fn plan(&self, provider: Option<&str>, model: Option<&str>) -> Result<Plan, ResolveError> {
         let settings = self.settings();
-        let (key, model_id) = pick(settings, provider, model)?;
+        let known = self.known_models();
+        let (key, model_id) = pick(settings, &known, provider, model)?;
         self.client(&key)
             .map_err(|e| ResolveError::Provider(e.to_string()))?;
         let mut plan = if names_a_model(settings, provider, model) {
@@ -25,6 +26,48 @@ impl Runtime {
             self.fill_in(candidate);
         }
         Ok(plan)
+    }
+
+    /// Every `(provider, model)` the configuration knows of: each provider's last successful
+    /// listing (else its bundled catalog) and the models the roles name.
+    pub fn known_models(&self) -> Vec<(String, String)> {
+        let mut known = Vec::new();
+        for provider in self.providers() {
+            let probed = self
+                .services
+                .probes
+                .last(provider.name)
+                .filter(|r| r.report.is_ok())
+                .map(|r| {
+                    r.report
+                        .models
+                        .into_iter()
+                        .map(|m| m.id)
+                        .collect::<Vec<_>>()
+                });
+            let ids = probed.unwrap_or_else(|| {
+                provider.descriptor.map_or_else(Vec::new, |d| {
+                    BundledCatalog::models_for(d.kind)
+                        .iter()
+                        .map(|m| m.id.clone())
+                        .collect()
+                })
+            });
+            known.extend(ids.into_iter().map(|id| (provider.name.to_owned(), id)));
+        }
+        let roles = netclaw_config::ModelRole::ALL
+            .into_iter()
+            .filter_map(|role| self.settings().models.role(role));
+        for role in roles {
+            let Some(provider) = self.provider(&role.provider) else {
+                continue;
+            };
+            let entry = (provider.name.to_owned(), role.model_id.clone());
+            if !known.contains(&entry) {
+                known.push(entry);
+            }
+        }
+        known
     }
 
     /// The provider's stored spelling, its login stamp and the model's known context window

@@ -50,8 +50,14 @@ pub(crate) fn names_a_model(
 }
 
 /// `(provider as stored, model id)` for an explicit provider and/or a model string.
+///
+/// A bare model id (no provider) is the main model's when it names it (or is `default`), else
+/// the one provider whose models (`known`: each provider's last listing and catalog) include
+/// it; a name nobody serves is refused with the closest names instead of being forwarded to a
+/// vendor that would refuse it less helpfully.
 pub(crate) fn pick(
     settings: &Settings,
+    known: &[(String, String)],
     provider: Option<&str>,
     model: Option<&str>,
 ) -> Result<(String, String), ResolveError> {
@@ -81,17 +87,24 @@ pub(crate) fn pick(
                 ))),
             };
         }
-        if let Some(main) = main {
-            let id = if model == "default" {
-                main.model_id.clone()
-            } else {
-                model.to_owned()
-            };
-            return Ok((main.provider.clone(), id));
+        if let Some(main) = main
+            && (model == "default" || model == main.model_id)
+        {
+            return Ok((main.provider.clone(), main.model_id.clone()));
         }
-        return Err(ResolveError::NoModel(format!(
-            "model `{model}` names no configured provider; use `<provider>/<model>` (`GET /v1/models` lists them)"
-        )));
+        let serving: Vec<&(String, String)> = known.iter().filter(|(_, m)| m == model).collect();
+        return match serving.as_slice() {
+            [(provider, id)] => Ok((provider.clone(), id.clone())),
+            [] => Err(ResolveError::NoModel(unknown_model(model, known))),
+            several => Err(ResolveError::NoModel(format!(
+                "model `{model}` is served by several providers ({}); name one as `<provider>/<model>`",
+                several
+                    .iter()
+                    .map(|(p, m)| format!("`{p}/{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        };
     }
     main.map(|m| (m.provider.clone(), m.model_id.clone()))
         .ok_or_else(|| {
@@ -100,4 +113,68 @@ pub(crate) fn pick(
                     .to_owned(),
             )
         })
+}
+
+/// The refusal for a model nobody serves, naming the closest known names.
+fn unknown_model(model: &str, known: &[(String, String)]) -> String {
+    let wanted = model.to_ascii_lowercase();
+    let mut close: Vec<(usize, String)> = known
+        .iter()
+        .map(|(p, m)| {
+            (
+                edit_distance(&wanted, &m.to_ascii_lowercase()),
+                format!("{p}/{m}"),
+            )
+        })
+        .filter(|(distance, _)| *distance <= wanted.len().max(3) / 2)
+        .collect();
+    close.sort();
+    close.dedup();
+    let mut message = format!("no configured provider serves a model named `{model}`");
+    if !close.is_empty() {
+        let names: Vec<String> = close
+            .iter()
+            .take(3)
+            .map(|(_, n)| format!("`{n}`"))
+            .collect();
+        message.push_str(&format!("; did you mean {}?", names.join(" or ")));
+    }
+    message.push_str(" (`GET /v1/models` lists them; `default` is the main model)");
+    message
+}
+
+/// Levenshtein distance between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, unknown_model};
+
+    #[test]
+    fn unknown_names_come_back_with_the_closest_known_ones() {
+        assert_eq!(edit_distance("gpt-5.5", "gpt-5.5"), 0);
+        assert_eq!(edit_distance("gtp-5.5", "gpt-5.5"), 2);
+        let known = [
+            ("work".to_owned(), "gpt-5.5".to_owned()),
+            ("work".to_owned(), "gpt-5-mini".to_owned()),
+            ("claude".to_owned(), "claude-sonnet-4-5".to_owned()),
+        ];
+        assert_eq!(
+            unknown_model("gpt-5.4", &known),
+            "no configured provider serves a model named `gpt-5.4`; did you mean `work/gpt-5.5`? (`GET /v1/models` lists them; `default` is the main model)"
+        );
+        assert!(!unknown_model("llama3", &known).contains("did you mean"));
+    }
 }
