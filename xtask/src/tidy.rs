@@ -43,9 +43,10 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     "crates/daemon/src/security.rs",
     "crates/daemon/src/client.rs",
     // netclaw-cli: checking that a key typed or piped in is not empty; printing a new gateway
-    // key the one time it is shown.
+    // key the one time it is shown, or writing it into a client's settings.
     "crates/cli/src/commands/provider/add.rs",
     "crates/cli/src/commands/key.rs",
+    "crates/cli/src/commands/gateway.rs",
     "crates/cli/src/commands/secrets.rs",
     // xtask update-openai-models: the live Codex `/models` request's bearer header.
     "xtask/src/update_openai_models/fetch.rs",

@@ -76,6 +76,12 @@ pub(crate) enum Command {
     /// Check configuration, permissions, secrets, the daemon and every provider.
     #[command(after_help = "Examples:\n  netclaw doctor\n  netclaw doctor --json")]
     Doctor,
+    /// Print or write what a tool needs to use the daemon's gateway.
+    #[command(after_help = GATEWAY_EXAMPLES)]
+    Gateway {
+        #[command(subcommand)]
+        command: GatewayCommand,
+    },
     /// Create, list and revoke gateway keys for the tools you point at the daemon.
     #[command(after_help = KEY_EXAMPLES)]
     Key {
@@ -322,6 +328,40 @@ pub(crate) enum DaemonCommand {
         /// Only the last N lines.
         #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
         lines: usize,
+    },
+}
+
+const GATEWAY_EXAMPLES: &str = "\
+Examples:
+  eval \"$(netclaw gateway env --key shell)\"        a new key `shell`, exported for OpenAI and Anthropic clients
+  netclaw gateway env --shell fish                 the daemon's current token (changes at restart)
+  netclaw gateway setup codex                      the ~/.codex/config.toml snippet
+  netclaw gateway setup claude --key claude --write   a key merged into ~/.claude/settings.json (.bak kept)";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum GatewayCommand {
+    /// Print the export lines for OpenAI clients (OPENAI_BASE_URL, OPENAI_API_KEY) and
+    /// Anthropic clients (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN).
+    Env {
+        /// Create gateway key NAME and export it (else the daemon's current token).
+        #[arg(long, value_name = "NAME")]
+        key: Option<String>,
+        /// The shell to write for.
+        #[arg(long, value_enum, default_value = "sh")]
+        shell: crate::commands::gateway::Shell,
+    },
+    /// Print (or with --write, merge into the client's configuration, keeping a .bak) what
+    /// points Codex or Claude Code at netclaw.
+    Setup {
+        /// The client.
+        #[arg(value_enum)]
+        client: crate::commands::gateway::Client,
+        /// Create gateway key NAME for it (Claude Code; Codex reads NETCLAW_GATEWAY_KEY).
+        #[arg(long, value_name = "NAME")]
+        key: Option<String>,
+        /// Merge into the client's configuration file instead of printing.
+        #[arg(long)]
+        write: bool,
     },
 }
 

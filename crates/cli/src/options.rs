@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use netclaw_config::{AuthMethod, ModelRole};
 
 use crate::args::{
-    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, KeyCommand, LoginFlags,
-    ModelCommand, ProviderCommand, RoleArg, SecretsCommand,
+    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, GatewayCommand, KeyCommand,
+    LoginFlags, ModelCommand, ProviderCommand, RoleArg, SecretsCommand,
 };
 
 /// Options every command shares.
@@ -69,6 +69,15 @@ pub(crate) enum Task {
         expires: Option<String>,
     },
     KeyList,
+    GatewayEnv {
+        key: Option<String>,
+        shell: crate::commands::gateway::Shell,
+    },
+    GatewaySetup {
+        client: crate::commands::gateway::Client,
+        key: Option<String>,
+        write: bool,
+    },
     KeyRevoke {
         name: String,
     },
@@ -157,6 +166,12 @@ fn task(command: Command) -> Task {
             DaemonCommand::Logs { lines } => Task::DaemonLogs { lines },
         },
         Command::Doctor => Task::Doctor,
+        Command::Gateway { command } => match command {
+            GatewayCommand::Env { key, shell } => Task::GatewayEnv { key, shell },
+            GatewayCommand::Setup { client, key, write } => {
+                Task::GatewaySetup { client, key, write }
+            }
+        },
         Command::Key { command } => match command {
             KeyCommand::Create {
                 name,

@@ -25,6 +25,15 @@ pub(crate) async fn running(home: &Home) -> Option<DaemonClient> {
     Some(client)
 }
 
+/// Where the gateway is and the command that sets a tool up for it.
+pub(crate) fn say_gateway(cx: &Context<'_>, base_url: &str) {
+    cx.printer.message(format!(
+        "gateway: {}/v1 for OpenAI clients, {} for Anthropic clients; `netclaw gateway env --key NAME` prints what to export, `netclaw gateway setup codex|claude` configures those tools",
+        base_url.trim_end_matches('/'),
+        base_url.trim_end_matches('/')
+    ));
+}
+
 /// `daemon run`: in the foreground until Ctrl-C or SIGTERM.
 pub(crate) async fn run(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
@@ -146,6 +155,7 @@ pub(crate) async fn start(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, C
                 client.base_url(),
                 child.id()
             ));
+            say_gateway(cx, client.base_url());
             return Ok(Exit::Success);
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -212,7 +222,9 @@ pub(crate) async fn status(cx: &Context<'_>) -> Result<Exit, CliError> {
         Some((client, health)) => {
             if cx.json() {
                 cx.printer.json(&json!({
-                    "running": true, "url": client.base_url(), "pid": health.pid,
+                    "running": true, "url": client.base_url(),
+                    "gatewayUrl": format!("{}/v1", client.base_url().trim_end_matches('/')),
+                    "pid": health.pid,
                     "version": health.version, "startedAt": health.started_at,
                     "status": health.status, "configError": health.config_error,
                 }));
@@ -224,6 +236,7 @@ pub(crate) async fn status(cx: &Context<'_>) -> Result<Exit, CliError> {
                     health.version,
                     health.started_at
                 ));
+                say_gateway(cx, client.base_url());
                 if let Some(error) = health.config_error {
                     cx.printer.warning(format!(
                         "the latest configuration was rejected, the previous one is in use: {error}"

@@ -300,6 +300,10 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
         ["netclaw chat \"hello\"", "ask something"],
         ["netclaw provider list", "see what is configured"],
         ["netclaw model list", "every model and its context window"],
+        [
+            "netclaw gateway setup codex|claude",
+            "use these models from Codex or Claude Code",
+        ],
         ["netclaw doctor", "check everything"],
     ];
     let rows: Vec<Vec<String>> = next

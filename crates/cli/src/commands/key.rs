@@ -34,19 +34,6 @@ fn duration(text: &str) -> Result<SignedDuration, CliError> {
     Ok(SignedDuration::from_hours(hours))
 }
 
-/// The gateway's base URL: the running daemon's, else where the configuration makes it listen.
-async fn gateway_url(home: &Home, cx: &Context<'_>) -> String {
-    if let Some(client) = crate::commands::daemon::running(home).await {
-        return client.base_url().trim_end_matches('/').to_owned();
-    }
-    let daemon = home
-        .store
-        .load(&cx.env)
-        .map(|config| config.settings.daemon)
-        .unwrap_or_default();
-    format!("http://{}:{}", daemon.host, daemon.port)
-}
-
 /// `key create`.
 pub(crate) async fn create(
     cx: &Context<'_>,
@@ -80,7 +67,7 @@ pub(crate) async fn create(
         .map(duration)
         .transpose()?
         .map(|d| now.checked_add(d).unwrap_or(Timestamp::MAX));
-    let gateway = gateway_url(&home, cx).await;
+    let gateway = crate::commands::gateway::gateway_base(&home, cx).await;
     let key = GatewayKeys::create(&home.paths, name, models, expires, now)?;
     // The one time the key exists outside the tool that will use it; alone on stdout, so
     // `KEY=$(netclaw key create editor)` keeps it.

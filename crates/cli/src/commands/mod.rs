@@ -5,6 +5,7 @@ mod completions;
 mod config;
 pub(crate) mod daemon;
 mod doctor;
+pub(crate) mod gateway;
 mod init;
 mod key;
 mod manager;
@@ -69,6 +70,10 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
             expires,
         } => key::create(cx, &name, models, expires.as_deref()).await,
         Task::KeyList => key::list(cx),
+        Task::GatewayEnv { key, shell } => gateway::env(cx, key.as_deref(), shell).await,
+        Task::GatewaySetup { client, key, write } => {
+            gateway::setup(cx, client, key.as_deref(), write).await
+        }
         Task::KeyRevoke { name } => key::revoke(cx, &name),
         Task::ProviderAdd(options) => provider::add::run(cx, options).await,
         Task::ProviderProbe { name } => provider::probe::run(cx, name.as_deref()).await,

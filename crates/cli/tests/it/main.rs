@@ -8,6 +8,7 @@ mod chat;
 mod config_commands;
 mod doctor;
 mod fallback;
+mod gateway_setup;
 mod hostile_files;
 mod init;
 mod keys;
