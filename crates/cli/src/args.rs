@@ -302,7 +302,9 @@ const DAEMON_EXAMPLES: &str = "\
 Examples:
   netclaw daemon start
   netclaw daemon status --json
-  netclaw daemon logs
+  netclaw daemon logs -f
+  netclaw daemon install            start at login, restart on failure
+  netclaw daemon install --print    show the systemd unit (launchd agent on macOS)
   netclaw daemon stop";
 
 #[derive(Debug, Subcommand)]
@@ -315,6 +317,15 @@ pub(crate) enum DaemonCommand {
     },
     /// Stop the daemon gracefully.
     Stop,
+    /// Start the daemon at login and restart it on failure (systemd user unit on Linux,
+    /// launchd agent on macOS).
+    Install {
+        /// Print the unit (or agent) instead of installing it.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Remove what `daemon install` installed.
+    Uninstall,
     /// Whether the daemon runs, where, and since when.
     Status,
     /// Run the daemon in the foreground.
@@ -328,6 +339,9 @@ pub(crate) enum DaemonCommand {
         /// Only the last N lines.
         #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
         lines: usize,
+        /// Keep printing new lines until Ctrl-C.
+        #[arg(short = 'f', long)]
+        follow: bool,
     },
 }
 

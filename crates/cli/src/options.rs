@@ -58,7 +58,12 @@ pub(crate) enum Task {
     },
     DaemonLogs {
         lines: usize,
+        follow: bool,
     },
+    DaemonInstall {
+        print: bool,
+    },
+    DaemonUninstall,
     Doctor,
     SecretsSet {
         key: String,
@@ -163,7 +168,9 @@ fn task(command: Command) -> Task {
             DaemonCommand::Stop => Task::DaemonStop,
             DaemonCommand::Status => Task::DaemonStatus,
             DaemonCommand::Run { port } => Task::DaemonRun { port },
-            DaemonCommand::Logs { lines } => Task::DaemonLogs { lines },
+            DaemonCommand::Logs { lines, follow } => Task::DaemonLogs { lines, follow },
+            DaemonCommand::Install { print } => Task::DaemonInstall { print },
+            DaemonCommand::Uninstall => Task::DaemonUninstall,
         },
         Command::Doctor => Task::Doctor,
         Command::Gateway { command } => match command {

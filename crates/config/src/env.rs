@@ -38,6 +38,11 @@ impl EnvVars {
     pub const WAYLAND_DISPLAY: &'static str = "WAYLAND_DISPLAY";
     /// The browser command, honoured when opening login pages.
     pub const BROWSER: &'static str = "BROWSER";
+    /// Where per-user configuration lives (`netclaw daemon install` puts the systemd unit
+    /// under it; default `~/.config`).
+    pub const XDG_CONFIG_HOME: &'static str = "XDG_CONFIG_HOME";
+    /// Where the Codex CLI keeps its configuration (`netclaw gateway setup codex`).
+    pub const CODEX_HOME: &'static str = "CODEX_HOME";
 }
 
 /// A frozen copy of the process environment.

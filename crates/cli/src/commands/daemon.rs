@@ -17,6 +17,8 @@ use crate::spinner::Spinner;
 /// How long `daemon start` waits for `/api/health`, and `daemon stop` for the exit.
 const WAIT: Duration = Duration::from_secs(15);
 const POLL: Duration = Duration::from_millis(50);
+/// How often `daemon logs -f` looks for new lines.
+const FOLLOW_POLL: Duration = Duration::from_millis(250);
 
 /// A client for the running daemon, if one answers `/api/health`.
 pub(crate) async fn running(home: &Home) -> Option<DaemonClient> {
@@ -85,7 +87,7 @@ async fn wait_for_signal() {
 
 /// The program `daemon start` runs: `NETCLAW_DAEMON_BIN`, else `netclaw-daemon` next to this
 /// executable, else this executable's own `daemon run`.
-fn daemon_program(cx: &Context<'_>) -> (PathBuf, Vec<String>) {
+pub(crate) fn daemon_program(cx: &Context<'_>) -> (PathBuf, Vec<String>) {
     if let Some(bin) = cx.env.get(EnvVars::NETCLAW_DAEMON_BIN) {
         return (PathBuf::from(bin), Vec::new());
     }
@@ -258,7 +260,7 @@ pub(crate) async fn status(cx: &Context<'_>) -> Result<Exit, CliError> {
 }
 
 /// `daemon logs`: the last `lines` lines of `logs/daemon.log`.
-pub(crate) fn logs(cx: &Context<'_>, lines: usize) -> Result<Exit, CliError> {
+pub(crate) async fn logs(cx: &Context<'_>, lines: usize, follow: bool) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
     let path = home.paths.daemon_log_file();
     let text = match std::fs::read_to_string(&path) {
@@ -276,5 +278,36 @@ pub(crate) fn logs(cx: &Context<'_>, lines: usize) -> Result<Exit, CliError> {
     for line in &all[all.len().saturating_sub(lines)..] {
         cx.printer.data(line);
     }
+    if follow {
+        follow_log(cx, &path, text.len()).await?;
+    }
     Ok(Exit::Success)
+}
+
+/// Prints what is appended to the log from `offset` on, until Ctrl-C (a new log after a
+/// restart starts again from its beginning).
+async fn follow_log(
+    cx: &Context<'_>,
+    path: &std::path::Path,
+    mut offset: usize,
+) -> Result<(), CliError> {
+    let mut partial = String::new();
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            () = tokio::time::sleep(FOLLOW_POLL) => {}
+        }
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        if bytes.len() < offset {
+            offset = 0;
+        }
+        partial.push_str(&String::from_utf8_lossy(&bytes[offset..]));
+        offset = bytes.len();
+        while let Some(end) = partial.find('\n') {
+            cx.printer.data(&partial[..end]);
+            partial.drain(..=end);
+        }
+    }
 }

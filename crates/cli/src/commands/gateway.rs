@@ -165,7 +165,7 @@ pub(crate) async fn setup(
 
 fn user_home(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
     cx.env
-        .get("HOME")
+        .get(netclaw_config::EnvVars::HOME)
         .map(std::path::PathBuf::from)
         .ok_or_else(|| {
             CliError::new("`HOME` is not set; netclaw cannot find the client's configuration")
@@ -173,7 +173,7 @@ fn user_home(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
 }
 
 fn codex_config_file(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
-    Ok(match cx.env.get("CODEX_HOME") {
+    Ok(match cx.env.get(netclaw_config::EnvVars::CODEX_HOME) {
         Some(dir) => std::path::PathBuf::from(dir).join("config.toml"),
         None => user_home(cx)?.join(".codex/config.toml"),
     })

@@ -4,6 +4,7 @@ mod chat;
 mod completions;
 mod config;
 pub(crate) mod daemon;
+mod daemon_service;
 mod doctor;
 pub(crate) mod gateway;
 mod init;
@@ -88,7 +89,9 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
         Task::DaemonStart { port } => daemon::start(cx, port).await,
         Task::DaemonStop => daemon::stop(cx).await,
         Task::DaemonStatus => daemon::status(cx).await,
-        Task::DaemonLogs { lines } => daemon::logs(cx, lines),
+        Task::DaemonLogs { lines, follow } => daemon::logs(cx, lines, follow).await,
+        Task::DaemonInstall { print } => daemon_service::install(cx, print),
+        Task::DaemonUninstall => daemon_service::uninstall(cx),
         Task::Chat(options) => chat::run(cx, options).await,
         Task::Init => init::run(cx).await,
         Task::ModelList { provider } => model::list::run(cx, provider.as_deref()).await,

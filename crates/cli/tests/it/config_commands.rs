@@ -76,3 +76,54 @@ async fn completions_are_generated_for_each_shell() {
     help.expect_code(0);
     assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn daemon_install_writes_a_user_unit_and_uninstall_removes_it() {
+    let user = tempfile::tempdir().unwrap();
+    let netclaw = Netclaw::new().env("HOME", user.path().to_str().unwrap());
+    let printed = netclaw.run(&["daemon", "install", "--print"], "").await;
+    printed.expect_code(0);
+    assert!(
+        printed.stdout.contains("Restart=on-failure"),
+        "{}",
+        printed.stdout
+    );
+    assert!(
+        printed
+            .stdout
+            .contains(&format!("--home {}", netclaw.home().display()))
+    );
+
+    let unit = user
+        .path()
+        .join(".config/systemd/user/netclaw-daemon.service");
+    netclaw.run(&["daemon", "install"], "").await.expect_code(0);
+    let written = std::fs::read_to_string(&unit).unwrap();
+    assert_eq!(written.trim_end(), printed.stdout.trim_end());
+    netclaw
+        .run(&["daemon", "uninstall"], "")
+        .await
+        .expect_code(0);
+    assert!(!unit.exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn daemon_logs_follow_prints_lines_as_they_are_written() {
+    use std::io::{BufRead, BufReader, Write};
+    let netclaw = Netclaw::new();
+    let log = netclaw.home().join("logs/daemon.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    netclaw_config::fs::write_atomic(&log, b"first line\n").unwrap();
+    let mut follower = netclaw.command(&["daemon", "logs", "-f"]).spawn().unwrap();
+    let mut stdout = BufReader::new(follower.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "first line\n");
+    let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    file.write_all(b"a new line\n").unwrap();
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "a new line\n");
+    follower.kill().unwrap();
+    follower.wait().unwrap();
+}

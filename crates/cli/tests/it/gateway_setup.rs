@@ -10,20 +10,37 @@ async fn env_creates_a_key_once_and_exports_it_for_both_apis() {
     run.expect_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", run.stdout);
-    assert_eq!(lines[0], "export OPENAI_BASE_URL='http://127.0.0.1:5199/v1'");
-    assert!(lines[1].starts_with("export OPENAI_API_KEY='nck_"), "{}", lines[1]);
-    assert_eq!(lines[2], "export ANTHROPIC_BASE_URL='http://127.0.0.1:5199'");
+    assert_eq!(
+        lines[0],
+        "export OPENAI_BASE_URL='http://127.0.0.1:5199/v1'"
+    );
+    assert!(
+        lines[1].starts_with("export OPENAI_API_KEY='nck_"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2],
+        "export ANTHROPIC_BASE_URL='http://127.0.0.1:5199'"
+    );
     let key = lines[1].trim_start_matches("export OPENAI_API_KEY=");
     assert_eq!(lines[3], format!("export ANTHROPIC_AUTH_TOKEN={key}"));
 
     let again = netclaw.run(&["gateway", "env", "--key", "shell"], "").await;
     again.expect_code(2);
-    assert!(again.stderr.contains("netclaw key revoke shell"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("netclaw key revoke shell"),
+        "{}",
+        again.stderr
+    );
 
     let fish = netclaw
         .run(&["gateway", "env", "--key", "fish", "--shell", "fish"], "")
         .await;
-    assert!(fish.stdout.starts_with("set -gx OPENAI_BASE_URL 'http://127.0.0.1:5199/v1'"));
+    assert!(
+        fish.stdout
+            .starts_with("set -gx OPENAI_BASE_URL 'http://127.0.0.1:5199/v1'")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -50,21 +67,30 @@ async fn setup_merges_into_the_clients_files_and_keeps_a_backup() {
         Some("responses")
     );
     let backup = user.path().join(".codex/config.toml.bak");
-    assert_eq!(std::fs::read_to_string(backup).unwrap(), "approval_policy = \"never\"\n");
+    assert_eq!(
+        std::fs::read_to_string(backup).unwrap(),
+        "approval_policy = \"never\"\n"
+    );
 
     let claude = user.path().join(".claude/settings.json");
     std::fs::create_dir_all(claude.parent().unwrap()).unwrap();
     netclaw_config::fs::write_atomic(&claude, br#"{"theme": "dark", "env": {"FOO": "1"}}"#)
         .unwrap();
     netclaw
-        .run(&["gateway", "setup", "claude", "--key", "claude", "--write"], "")
+        .run(
+            &["gateway", "setup", "claude", "--key", "claude", "--write"],
+            "",
+        )
         .await
         .expect_code(0);
     let settings: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&claude).unwrap()).unwrap();
     assert_eq!(settings["theme"], "dark");
     assert_eq!(settings["env"]["FOO"], "1");
-    assert_eq!(settings["env"]["ANTHROPIC_BASE_URL"], "http://127.0.0.1:5199");
+    assert_eq!(
+        settings["env"]["ANTHROPIC_BASE_URL"],
+        "http://127.0.0.1:5199"
+    );
     assert!(
         settings["env"]["ANTHROPIC_AUTH_TOKEN"]
             .as_str()
