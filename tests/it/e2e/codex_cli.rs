@@ -113,14 +113,24 @@ async fn codex_exec(gateway: &str, key: &str, model: &str, workdir: &Path) -> (b
     (output.status.success(), text)
 }
 
-/// One Codex turn through the gateway to `upstream` at `at`, as `model`; checks the patch was
-/// applied and its output went back.
-async fn patch_turn(home: &Home, server: &MockServer, at: &str, model: &str) {
+/// One Codex turn through the gateway to `upstream` at `at`, as `model`, with `key` (else the
+/// daemon token); checks the patch was applied and its output went back. Returns the daemon's
+/// log.
+async fn patch_turn(
+    home: &Home,
+    server: &MockServer,
+    at: &str,
+    model: &str,
+    key: Option<&str>,
+) -> String {
     let daemon = home.start_daemon().await;
     let info: Value =
         serde_json::from_slice(&std::fs::read(home.paths().daemon_info_file()).unwrap()).unwrap();
     let gateway = format!("http://{}/v1", info["address"].as_str().unwrap());
-    let token = std::fs::read_to_string(home.paths().daemon_token_file()).unwrap();
+    let token = match key {
+        Some(key) => key.to_owned(),
+        None => std::fs::read_to_string(home.paths().daemon_token_file()).unwrap(),
+    };
     let workdir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(workdir.path().join("repo")).unwrap();
     let notes = workdir.path().join("repo/notes.txt");
@@ -155,7 +165,9 @@ async fn patch_turn(home: &Home, server: &MockServer, at: &str, model: &str) {
         .expect("Codex sent the patch's output back");
     assert_eq!(returned["call_id"], "call_patch");
     assert_eq!(requests[1]["model"], "gpt-5.5");
+    let log = daemon.log();
     daemon.stop().await;
+    log
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -185,16 +197,42 @@ async fn codex_exec_applies_a_patch_through_a_chatgpt_subscription() {
             },
         )
         .unwrap();
-    patch_turn(
+    // Codex holds a gateway key, created the way a user would.
+    let created = home.run(&["key", "create", "codex"], "").await;
+    created.expect_code(0);
+    let key = created.stdout.trim().to_owned();
+    let log = patch_turn(
         &home,
         &server,
         "/backend-api/codex/responses",
         "work/gpt-5.5",
+        Some(&key),
     )
     .await;
     let first = &server.received_requests().await.unwrap()[0];
     assert_eq!(first.headers["chatgpt-account-id"], "acct-e2e");
     assert_eq!(first.headers["authorization"], "Bearer codex-e2e-access");
+    assert!(!log.contains(&key), "the gateway key reached the log");
+    assert!(!log.contains(&netclaw_config::key_hash(key.as_bytes())));
+
+    // The same key after a daemon restart; `key list` saw it used, and never shows it.
+    let daemon = home.start_daemon().await;
+    let info: Value =
+        serde_json::from_slice(&std::fs::read(home.paths().daemon_info_file()).unwrap()).unwrap();
+    let models = reqwest::Client::new()
+        .get(format!(
+            "http://{}/v1/models",
+            info["address"].as_str().unwrap()
+        ))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(models.status(), 200, "the key survives a restart");
+    daemon.stop().await;
+    let list = home.run(&["key", "list", "--json"], "").await;
+    assert!(!list.stdout.contains(&key));
+    assert!(list.json()[0]["lastUsed"].is_string(), "{}", list.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,7 +251,7 @@ async fn codex_exec_applies_a_patch_through_an_openai_key() {
             },
         )
         .unwrap();
-    patch_turn(&home, &server, "/v1/responses", "keyed/gpt-5.5").await;
+    patch_turn(&home, &server, "/v1/responses", "keyed/gpt-5.5", None).await;
     let first = &server.received_requests().await.unwrap()[0];
     assert_eq!(
         first.headers["authorization"],
