@@ -5,11 +5,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use netclaw_config::{
-    AuthMethod, ConfigStore, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry,
-    ProviderWrite,
-};
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer};
@@ -62,29 +57,7 @@ async fn codex_backend() -> MockServer {
 
 fn home_with_subscription(server: &MockServer) -> Home {
     let home = Home::new();
-    let mut entry = ProviderEntry::new("openai");
-    entry.auth_method = AuthMethod::OAuthPkce;
-    entry.endpoint = Some(format!("{}/backend-api/codex", server.uri()));
-    entry.oauth = Some(OAuthOverrides {
-        issuer: Some(server.uri()),
-        ..OAuthOverrides::default()
-    });
-    let tokens = OAuthTokens {
-        access_token: SecretString::from("codex-sdk-access"),
-        refresh_token: Some(SecretString::from("codex-sdk-refresh")),
-        id_token: None,
-        account_id: Some(SecretString::from("acct-sdk")),
-        expires_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(8)),
-    };
-    ConfigStore::new(home.paths(), &home.env_snapshot())
-        .write_provider(
-            "work",
-            ProviderWrite {
-                entry,
-                credentials: CredentialWrite::OAuth(tokens),
-            },
-        )
-        .unwrap();
+    home.add_chatgpt("work", &server.uri(), "codex-sdk-access");
     home
 }
 

@@ -6,10 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use netclaw_config::{
-    AuthMethod, ConfigStore, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry,
-    ProviderWrite,
-};
+use netclaw_config::{AuthMethod, ConfigStore, CredentialWrite, ProviderEntry, ProviderWrite};
 use secrecy::SecretString;
 use serde_json::Value;
 use wiremock::matchers::{body_string_contains, method, path};
@@ -174,29 +171,7 @@ async fn patch_turn(
 async fn codex_exec_applies_a_patch_through_a_chatgpt_subscription() {
     let server = upstream("/backend-api/codex/responses").await;
     let home = Home::new();
-    let mut entry = ProviderEntry::new("openai");
-    entry.auth_method = AuthMethod::OAuthPkce;
-    entry.endpoint = Some(format!("{}/backend-api/codex", server.uri()));
-    entry.oauth = Some(OAuthOverrides {
-        issuer: Some(server.uri()),
-        ..OAuthOverrides::default()
-    });
-    let tokens = OAuthTokens {
-        access_token: SecretString::from("codex-e2e-access"),
-        refresh_token: Some(SecretString::from("codex-e2e-refresh")),
-        id_token: None,
-        account_id: Some(SecretString::from("acct-e2e")),
-        expires_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(8)),
-    };
-    store(&home)
-        .write_provider(
-            "work",
-            ProviderWrite {
-                entry,
-                credentials: CredentialWrite::OAuth(tokens),
-            },
-        )
-        .unwrap();
+    home.add_chatgpt("work", &server.uri(), "codex-e2e-access");
     // Codex holds a gateway key, created the way a user would.
     let created = home.run(&["key", "create", "codex"], "").await;
     created.expect_code(0);

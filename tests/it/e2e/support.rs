@@ -90,6 +90,35 @@ impl Home {
         netclaw_config::Config::load(&self.paths(), &self.env_snapshot()).unwrap()
     }
 
+    /// Configures `name`, an `openai` provider logged in through a ChatGPT subscription whose
+    /// Codex backend and OAuth server are at `server` (access token `access`, account
+    /// `acct-e2e`, valid for hours), the way a finished login leaves it.
+    pub(crate) fn add_chatgpt(&self, name: &str, server: &str, access: &str) {
+        use netclaw_config::{
+            AuthMethod, ConfigStore, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry,
+            ProviderWrite,
+        };
+        use secrecy::SecretString;
+        let mut entry = ProviderEntry::new("openai");
+        entry.auth_method = AuthMethod::OAuthPkce;
+        entry.endpoint = Some(format!("{server}/backend-api/codex"));
+        entry.oauth = Some(OAuthOverrides {
+            issuer: Some(server.to_owned()),
+            ..OAuthOverrides::default()
+        });
+        let tokens = OAuthTokens {
+            access_token: SecretString::from(access),
+            refresh_token: Some(SecretString::from(format!("{access}-refresh"))),
+            id_token: None,
+            account_id: Some(SecretString::from("acct-e2e")),
+            expires_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(8)),
+        };
+        let credentials = CredentialWrite::OAuth(tokens);
+        ConfigStore::new(self.paths(), &self.env_snapshot())
+            .write_provider(name, ProviderWrite { entry, credentials })
+            .unwrap();
+    }
+
     /// `netclaw --home <home> args…`, stdin/stdout/stderr piped.
     pub(crate) fn netclaw(&self, args: &[&str]) -> Command {
         let mut command = Command::new(bin_dir().join("netclaw"));
