@@ -17,7 +17,7 @@ Examples:
 Exit codes:
   0  success
   1  the command failed (a probe failed, a file could not be read, …)
-  2  usage error, or `provider probe`: a token expires soon
+  2  usage error, or `provider probe`: a login expires soon and cannot be renewed
   130  interrupted";
 
 /// netclaw: use every LLM you pay for from one place.
@@ -148,7 +148,7 @@ pub(crate) enum ProviderCommand {
         /// The new name.
         new: String,
     },
-    /// Check providers live (exit 0 ok, 1 failed, 2 a token expires soon).
+    /// Check providers live (exit 0 ok, 1 failed, 2 a login expires soon and cannot be renewed).
     #[command(
         after_help = "Examples:\n  netclaw provider probe work\n  netclaw provider probe --all --json"
     )]

@@ -13,7 +13,7 @@ pub enum Exit {
     /// 1: the command failed.
     Failure,
     /// 2: usage error (bad arguments, an interactive command without a terminal), or from
-    /// `provider probe`: a token expires soon.
+    /// `provider probe`: a login expires soon and cannot be renewed.
     Usage,
     /// 130: interrupted by Ctrl-C.
     Interrupted,

@@ -44,10 +44,19 @@ pub(crate) enum TokenState {
 /// How close to expiry counts as "soon".
 pub(crate) const EXPIRING_SOON: SignedDuration = SignedDuration::from_hours(24);
 
-/// The state of a token expiring at `expiry`.
-pub(crate) fn token_state(expiry: Timestamp, now: Timestamp, reauth: bool) -> TokenState {
+/// The state of a login whose access token expires at `expiry`. A login with a refresh token
+/// (`renewable`) is valid until a refresh is refused: its hour-long access tokens are renewed
+/// on use and by the daemon, so their expiry says nothing about the login.
+pub(crate) fn token_state(
+    expiry: Timestamp,
+    now: Timestamp,
+    reauth: bool,
+    renewable: bool,
+) -> TokenState {
     if reauth {
         TokenState::ReloginNeeded
+    } else if renewable {
+        TokenState::Valid
     } else if expiry <= now {
         TokenState::Expired
     } else if expiry.duration_since(now) < EXPIRING_SOON {

@@ -213,26 +213,30 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
             );
             out.push(finding(&check, Level::Error, message, Some(fix)));
         }
+        let renewable = config
+            .as_ref()
+            .and_then(|c| c.provider(&name))
+            .is_some_and(|(_, _, c)| c.oauth_refresh_token.is_some());
         if let Some(expiry) = settings
             .provider(&name)
             .and_then(|(_, e)| e.oauth_token_expiry)
         {
-            match token_state(expiry, now, false) {
+            // Nothing renews a login without a refresh token: only a new login helps.
+            match token_state(expiry, now, false, renewable) {
                 TokenState::Expired => out.push(finding(
                     &check,
                     Level::Warning,
-                    format!("the access token expired {}", relative(expiry, now)),
-                    Some(
-                        "netclaw daemon start (refreshes it), or netclaw provider login "
-                            .to_owned()
-                            + &name,
-                    ),
+                    format!("the login expired {}", relative(expiry, now)),
+                    Some(format!("netclaw provider login {name}")),
                 )),
                 TokenState::ExpiringSoon => out.push(finding(
                     &check,
                     Level::Warning,
-                    format!("the access token expires {}", relative(expiry, now)),
-                    Some("netclaw daemon start".into()),
+                    format!(
+                        "the login expires {} and cannot be renewed",
+                        relative(expiry, now)
+                    ),
+                    Some(format!("netclaw provider login {name}")),
                 )),
                 _ => {}
             }

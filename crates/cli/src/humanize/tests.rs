@@ -35,12 +35,26 @@ fn expiry_says_expired_or_relogin() {
     assert_eq!(expiry_text(Some(now), now, true), "re-login needed");
     assert_eq!(expiry_text(None, now, false), "-");
     assert_eq!(
-        token_state(now + SignedDuration::from_hours(2), now, false),
+        token_state(now + SignedDuration::from_hours(2), now, false, false),
         TokenState::ExpiringSoon
     );
     assert_eq!(
-        token_state(now + SignedDuration::from_hours(48), now, false),
+        token_state(now + SignedDuration::from_hours(48), now, false, false),
         TokenState::Valid
+    );
+    assert_eq!(
+        token_state(now + SignedDuration::from_hours(1), now, false, true),
+        TokenState::Valid,
+        "an hour-long access token with a refresh token is a login that lasts"
+    );
+    assert_eq!(
+        token_state(now - SignedDuration::from_hours(1), now, false, true),
+        TokenState::Valid,
+        "renewed on the next use"
+    );
+    assert_eq!(
+        token_state(now + SignedDuration::from_hours(1), now, true, true),
+        TokenState::ReloginNeeded
     );
 }
 

@@ -403,3 +403,26 @@ async fn browser_login_through_a_running_daemon_by_callback_and_by_paste() {
     let _ = endpoint;
     stop_daemon(&netclaw, daemon).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fresh_login_with_an_hour_long_token_is_not_reported_as_expiring() {
+    let server = MockServer::start().await;
+    let netclaw = Netclaw::new();
+    add_openai_with_device_code(&netclaw, &server).await;
+    // ChatGPT's access tokens live about an hour; the refresh token is what keeps the login.
+    let in_59_minutes = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(59);
+    netclaw.edit_config(|config| {
+        config["Providers"]["work"]["OAuthTokenExpiry"] = json!(in_59_minutes.to_string());
+    });
+    let probe = netclaw
+        .run(&["provider", "probe", "work", "--json"], "")
+        .await;
+    probe.expect_code(0);
+    assert_eq!(probe.json()[0]["tokenState"], "valid");
+    assert!(!probe.stderr.contains("expires"), "{}", probe.stderr);
+    let list = netclaw.run(&["provider", "list", "--json"], "").await;
+    assert_eq!(list.json()[0]["tokenState"], "valid");
+    let doctor = netclaw.run(&["doctor"], "").await;
+    assert!(!doctor.stdout.contains("expires"), "{}", doctor.stdout);
+    assert!(!doctor.stderr.contains("expires"), "{}", doctor.stderr);
+}

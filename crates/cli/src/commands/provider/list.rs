@@ -83,9 +83,13 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
             let reauth = last_probe
                 .as_ref()
                 .is_some_and(|p| p.status == netclaw_providers::probe::ProbeClass::ReauthRequired);
+            let renewable = config
+                .credentials
+                .get(name)
+                .is_some_and(|c| c.oauth_refresh_token.is_some());
             let token_state = entry
                 .oauth_token_expiry
-                .map(|at| token_state(at, now, reauth))
+                .map(|at| token_state(at, now, reauth, renewable))
                 .or(reauth.then_some(TokenState::ReloginNeeded));
             ProviderRow {
                 name: name.clone(),

@@ -54,24 +54,19 @@ pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, Cl
             .message("Run `netclaw init` or `netclaw provider add <name> <type>` to add one.");
         return Ok(Exit::Success);
     }
-    let settings = doc.settings()?;
     let reports = probe_all(cx, &home, &names).await?;
     // Probing may have refreshed tokens: read the expiry again.
-    let settings = home
-        .store
-        .read()
-        .and_then(|d| d.settings())
-        .unwrap_or(settings);
+    let config = home.store.load(&cx.env)?;
     let now = Timestamp::now();
     let rows: Vec<ProbeRow> = reports
         .into_iter()
         .map(|(name, report)| {
-            let expiry = settings
-                .provider(&name)
-                .and_then(|(_, e)| e.oauth_token_expiry);
+            let provider = config.provider(&name);
+            let expiry = provider.and_then(|(_, e, _)| e.oauth_token_expiry);
+            let renewable = provider.is_some_and(|(_, _, c)| c.oauth_refresh_token.is_some());
             let reauth = report.class == ProbeClass::ReauthRequired;
             ProbeRow {
-                token_state: expiry.map(|at| token_state(at, now, reauth)),
+                token_state: expiry.map(|at| token_state(at, now, reauth, renewable)),
                 token_expiry: expiry,
                 provider: name,
                 status: report.class,
@@ -113,7 +108,7 @@ pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, Cl
                 && let Some(at) = row.token_expiry
             {
                 p.warning(format!(
-                    "the login of `{}` expires {}; the daemon refreshes it, or run `netclaw provider login {}`",
+                    "the login of `{}` expires {} and has no refresh token to renew it; run `netclaw provider login {}`",
                     row.provider,
                     relative(at, now),
                     row.provider
