@@ -183,8 +183,8 @@ pub(crate) struct ProviderAddArgs {
     pub(crate) provider_type: String,
     #[command(flatten)]
     pub(crate) login: LoginFlags,
-    /// The API endpoint (default: the vendor's).
-    #[arg(long, value_name = "URL")]
+    /// The API endpoint, an absolute http(s) URL (default: the vendor's).
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
     pub(crate) endpoint: Option<String>,
     /// Read the API key from stdin (never pass keys as arguments).
     #[arg(long)]
@@ -445,6 +445,20 @@ pub(crate) enum ConfigCommand {
     Show,
     /// Rewrite `netclaw.json` at the current version (keeps a `.bak`).
     Migrate,
+}
+
+/// An endpoint must be an absolute `http://` or `https://` URL: `127.0.0.1:4111/v1` would be
+/// taken as a relative URL and fail only at the first request.
+fn absolute_http_url(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+            Ok(text.to_owned())
+        }
+        _ => Err(format!(
+            "`{text}` is not an absolute http(s) URL; write it with its scheme, e.g. `http://{}`",
+            text.trim_start_matches("//")
+        )),
+    }
 }
 
 #[cfg(test)]

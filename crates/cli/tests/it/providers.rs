@@ -232,3 +232,35 @@ async fn usage_errors_exit_2_with_a_hint() {
     missing.expect_code(1);
     assert!(missing.stderr.contains("no provider named `ghost`"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typos_in_the_type_and_the_endpoint_are_caught_where_they_are_typed() {
+    let netclaw = Netclaw::new();
+    let typo = netclaw.run(&["provider", "add", "x", "opena"], "").await;
+    typo.expect_code(2);
+    assert!(
+        typo.stderr.contains("did you mean `openai`"),
+        "{}",
+        typo.stderr
+    );
+    let relative = netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "x",
+                "openai-compatible",
+                "--endpoint",
+                "127.0.0.1:4111/v1",
+            ],
+            "",
+        )
+        .await;
+    relative.expect_code(2);
+    assert!(
+        relative.stderr.contains("not an absolute http(s) URL"),
+        "{}",
+        relative.stderr
+    );
+    assert!(!netclaw.config_file().exists(), "nothing written");
+}

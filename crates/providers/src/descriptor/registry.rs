@@ -4,10 +4,16 @@ use super::{AuthMethod, ProviderDescriptor, builtin};
 
 /// A provider type key that no descriptor answers to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Unknown provider type '{requested}'. Known: {}", known.join(", "))]
+#[error(
+    "Unknown provider type '{requested}'{}. Known: {}",
+    suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(),
+    known.join(", ")
+)]
 pub struct UnknownProviderType {
     /// What was asked for.
     pub requested: String,
+    /// The known key it is closest to, when one is close.
+    pub suggestion: Option<&'static str>,
     /// Every known key, sorted.
     pub known: Vec<&'static str>,
 }
@@ -61,9 +67,18 @@ impl ProviderRegistry {
 
     /// The descriptor for `type_key`, or an error listing the known keys.
     pub fn get(&self, type_key: &str) -> Result<&ProviderDescriptor, UnknownProviderType> {
-        self.try_get(type_key).ok_or_else(|| UnknownProviderType {
-            requested: type_key.to_owned(),
-            known: self.known_type_keys(),
+        self.try_get(type_key).ok_or_else(|| {
+            let known = self.known_type_keys();
+            let suggestion = known
+                .iter()
+                .copied()
+                .filter(|k| crate::similar::close(type_key.trim(), k))
+                .min_by_key(|k| crate::similar::edit_distance(&type_key.to_ascii_lowercase(), k));
+            UnknownProviderType {
+                requested: type_key.to_owned(),
+                suggestion,
+                known,
+            }
         })
     }
 

@@ -190,3 +190,19 @@ fn auth_method_parses_ignoring_case_and_serializes_by_name() {
         "\"OAuthPkce\""
     );
 }
+
+#[test]
+fn a_mistyped_type_is_answered_with_the_closest_one() {
+    let registry = ProviderRegistry::builtin();
+    let error = registry.get("opena").unwrap_err();
+    assert_eq!(error.suggestion, Some("openai"));
+    assert!(
+        error.to_string().contains("(did you mean `openai`?)"),
+        "{error}"
+    );
+    assert_eq!(
+        registry.get("antropic").unwrap_err().suggestion,
+        Some("anthropic")
+    );
+    assert_eq!(registry.get("gemini").unwrap_err().suggestion, None);
+}

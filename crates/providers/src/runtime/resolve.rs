@@ -120,13 +120,11 @@ fn unknown_model(model: &str, known: &[(String, String)]) -> String {
     let wanted = model.to_ascii_lowercase();
     let mut close: Vec<(usize, String)> = known
         .iter()
+        .filter(|(_, m)| crate::similar::close(&wanted, m))
         .map(|(p, m)| {
-            (
-                edit_distance(&wanted, &m.to_ascii_lowercase()),
-                format!("{p}/{m}"),
-            )
+            let distance = crate::similar::edit_distance(&wanted, &m.to_ascii_lowercase());
+            (distance, format!("{p}/{m}"))
         })
-        .filter(|(distance, _)| *distance <= wanted.len().max(3) / 2)
         .collect();
     close.sort();
     close.dedup();
@@ -143,24 +141,10 @@ fn unknown_model(model: &str, known: &[(String, String)]) -> String {
     message
 }
 
-/// Levenshtein distance between two short names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{edit_distance, unknown_model};
+    use super::unknown_model;
+    use crate::similar::edit_distance;
 
     #[test]
     fn unknown_names_come_back_with_the_closest_known_ones() {
