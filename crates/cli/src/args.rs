@@ -263,6 +263,9 @@ pub(crate) enum ModelCommand {
         /// Override the context window (tokens).
         #[arg(long, value_name = "N")]
         context_window: Option<u64>,
+        /// Refuse a model the provider does not list (instead of warning).
+        #[arg(long)]
+        strict: bool,
     },
     /// Clear an optional role (fallback or compaction).
     Clear {

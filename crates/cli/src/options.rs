@@ -128,6 +128,8 @@ pub(crate) struct ModelSetOptions {
     pub(crate) role: ModelRole,
     pub(crate) model: String,
     pub(crate) context_window: Option<u64>,
+    /// Refuse a model the provider does not list.
+    pub(crate) strict: bool,
 }
 
 /// `chat`.
@@ -233,10 +235,12 @@ fn model_task(command: ModelCommand) -> Task {
             role,
             model,
             context_window,
+            strict,
         } => Task::ModelSet(ModelSetOptions {
             role: role_of(role),
             model,
             context_window,
+            strict,
         }),
         ModelCommand::Clear { role } => Task::ModelClear {
             role: role_of(role),

@@ -12,4 +12,4 @@ pub mod probe;
 mod redact;
 pub mod resilience;
 pub mod runtime;
-mod similar;
+pub mod similar;

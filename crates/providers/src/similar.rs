@@ -15,6 +15,19 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// The names in `candidates` close to `wanted`, closest first, at most three.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = wanted.to_ascii_lowercase();
+    let mut near: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| close(wanted, c))
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .collect();
+    near.sort();
+    near.dedup();
+    near.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
 /// Whether `candidate` is close enough to `wanted` to suggest: a prefix of it, or within
 /// a third of its length in edits (ignoring case).
 pub(crate) fn close(wanted: &str, candidate: &str) -> bool {

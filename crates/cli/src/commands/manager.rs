@@ -135,6 +135,8 @@ async fn choose_main(
             role: netclaw_config::ModelRole::Main,
             model: items[i].clone(),
             context_window: None,
+            // Picked from the provider's own listing.
+            strict: false,
         },
     )
 }

@@ -264,3 +264,64 @@ async fn typos_in_the_type_and_the_endpoint_are_caught_where_they_are_typed() {
     );
     assert!(!netclaw.config_file().exists(), "nothing written");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_model_the_provider_does_not_list_is_named_with_the_close_match() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [
+                {"id": "mock-gpt"}, {"id": "other-model"}
+            ]})),
+        )
+        .mount(&server)
+        .await;
+    let netclaw = Netclaw::new();
+    let endpoint = format!("{}/v1", server.uri());
+    netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "p",
+                "openai-compatible",
+                "--endpoint",
+                &endpoint,
+            ],
+            "",
+        )
+        .await
+        .expect_code(0);
+    let strict = netclaw
+        .run(&["model", "set", "main", "p/mock-gtp", "--strict"], "")
+        .await;
+    strict.expect_code(2);
+    assert!(
+        strict.stderr.contains("did you mean `p/mock-gpt`?"),
+        "{}",
+        strict.stderr
+    );
+    assert!(
+        netclaw.config_json()["Models"].get("Main").is_none(),
+        "nothing set"
+    );
+
+    let warned = netclaw
+        .run(&["model", "set", "main", "p/mock-gtp"], "")
+        .await;
+    warned.expect_code(0);
+    assert!(
+        warned.stderr.contains("did you mean `p/mock-gpt`?"),
+        "{}",
+        warned.stderr
+    );
+    let listed = netclaw
+        .run(&["model", "set", "main", "p/mock-gpt"], "")
+        .await;
+    assert!(
+        !listed.stderr.contains("does not list"),
+        "{}",
+        listed.stderr
+    );
+}

@@ -2,6 +2,10 @@
 
 use netclaw_config::{ConfigError, ModelRef, ModelRole, ProviderModel};
 
+use netclaw_providers::models::BundledCatalog;
+use netclaw_providers::runtime::ProbeBook;
+use netclaw_providers::similar::closest;
+
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
@@ -24,6 +28,14 @@ pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, C
                 ))
             })?;
     let home = Home::open(cx)?;
+    let unlisted = unlisted(&home, &chosen)?;
+    if let Some(message) = &unlisted
+        && options.strict
+    {
+        return Err(CliError::usage(message.clone()).with_hint(
+            "pick a model `netclaw model list` shows, or drop `--strict` to set it anyway",
+        ));
+    }
     enum Refused {
         Config(ConfigError),
         NoProvider,
@@ -60,6 +72,9 @@ pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, C
             "the main model's context window shrinks from {old} to {new} tokens; long conversations are compacted sooner"
         ));
     }
+    if let Some(message) = unlisted {
+        cx.printer.warning(message);
+    }
     let window = options
         .context_window
         .map(|n| format!(" (context window {n})"))
@@ -70,6 +85,47 @@ pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, C
         chosen.model
     ));
     Ok(Exit::Success)
+}
+
+/// What is wrong with `chosen` when its provider's last listing (else its bundled catalog)
+/// does not have the model: the close names it does have. `None` when it is listed or when
+/// nothing is known of the provider's models yet.
+fn unlisted(home: &Home, chosen: &ProviderModel) -> Result<Option<String>, CliError> {
+    let settings = home.store.read()?.settings()?;
+    let Some((provider, entry)) = settings.provider(&chosen.provider) else {
+        return Ok(None);
+    };
+    let probed = ProbeBook::persistent(&home.paths)
+        .last(provider)
+        .filter(|r| r.report.is_ok())
+        .map(|r| {
+            r.report
+                .models
+                .into_iter()
+                .map(|m| m.id)
+                .collect::<Vec<_>>()
+        });
+    let known = probed.unwrap_or_else(|| {
+        home.registry
+            .try_get(&entry.provider_type)
+            .map(|d| {
+                BundledCatalog::models_for(d.kind)
+                    .iter()
+                    .map(|m| m.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    if known.is_empty() || known.contains(&chosen.model) {
+        return Ok(None);
+    }
+    let near = closest(&chosen.model, known.iter().map(String::as_str));
+    let mut message = format!("`{provider}` does not list a model `{}`", chosen.model);
+    if !near.is_empty() {
+        let names: Vec<String> = near.iter().map(|m| format!("`{provider}/{m}`")).collect();
+        message.push_str(&format!("; did you mean {}?", names.join(" or ")));
+    }
+    Ok(Some(message))
 }
 
 /// `model clear`: only the optional roles.
