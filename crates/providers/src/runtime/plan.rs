@@ -28,9 +28,28 @@ impl Runtime {
         Ok(plan)
     }
 
-    /// Every `(provider, model)` the configuration knows of: each provider's last successful
-    /// listing (else its bundled catalog) and the models the roles name.
+    /// Every `(provider, model)` the configuration knows of: the listed ones and the models
+    /// the roles name.
     pub fn known_models(&self) -> Vec<(String, String)> {
+        let mut known = self.listed_models();
+        let roles = netclaw_config::ModelRole::ALL
+            .into_iter()
+            .filter_map(|role| self.settings().models.role(role));
+        for role in roles {
+            let Some(provider) = self.provider(&role.provider) else {
+                continue;
+            };
+            let entry = (provider.name.to_owned(), role.model_id.clone());
+            if !known.contains(&entry) {
+                known.push(entry);
+            }
+        }
+        known
+    }
+
+    /// Every `(provider, model)` the providers list: each one's last successful listing (else
+    /// its bundled catalog).
+    pub fn listed_models(&self) -> Vec<(String, String)> {
         let mut known = Vec::new();
         for provider in self.providers() {
             let probed = self
@@ -54,18 +73,6 @@ impl Runtime {
                 })
             });
             known.extend(ids.into_iter().map(|id| (provider.name.to_owned(), id)));
-        }
-        let roles = netclaw_config::ModelRole::ALL
-            .into_iter()
-            .filter_map(|role| self.settings().models.role(role));
-        for role in roles {
-            let Some(provider) = self.provider(&role.provider) else {
-                continue;
-            };
-            let entry = (provider.name.to_owned(), role.model_id.clone());
-            if !known.contains(&entry) {
-                known.push(entry);
-            }
         }
         known
     }

@@ -2,8 +2,6 @@
 
 use netclaw_config::{ConfigError, ModelRef, ModelRole, ProviderModel};
 
-use netclaw_providers::models::BundledCatalog;
-use netclaw_providers::runtime::ProbeBook;
 use netclaw_providers::similar::closest;
 
 use crate::context::Context;
@@ -28,7 +26,7 @@ pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, C
                 ))
             })?;
     let home = Home::open(cx)?;
-    let unlisted = unlisted(&home, &chosen)?;
+    let unlisted = unlisted(&home, cx, &chosen)?;
     if let Some(message) = &unlisted
         && options.strict
     {
@@ -90,32 +88,24 @@ pub(crate) fn set(cx: &Context<'_>, options: &ModelSetOptions) -> Result<Exit, C
 /// What is wrong with `chosen` when its provider's last listing (else its bundled catalog)
 /// does not have the model: the close names it does have. `None` when it is listed or when
 /// nothing is known of the provider's models yet.
-fn unlisted(home: &Home, chosen: &ProviderModel) -> Result<Option<String>, CliError> {
-    let settings = home.store.read()?.settings()?;
-    let Some((provider, entry)) = settings.provider(&chosen.provider) else {
+fn unlisted(
+    home: &Home,
+    cx: &Context<'_>,
+    chosen: &ProviderModel,
+) -> Result<Option<String>, CliError> {
+    let runtime = home.runtime(cx)?;
+    let Some(provider) = runtime
+        .provider(&chosen.provider)
+        .map(|p| p.name.to_owned())
+    else {
         return Ok(None);
     };
-    let probed = ProbeBook::persistent(&home.paths)
-        .last(provider)
-        .filter(|r| r.report.is_ok())
-        .map(|r| {
-            r.report
-                .models
-                .into_iter()
-                .map(|m| m.id)
-                .collect::<Vec<_>>()
-        });
-    let known = probed.unwrap_or_else(|| {
-        home.registry
-            .try_get(&entry.provider_type)
-            .map(|d| {
-                BundledCatalog::models_for(d.kind)
-                    .iter()
-                    .map(|m| m.id.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let known: Vec<String> = runtime
+        .listed_models()
+        .into_iter()
+        .filter(|(p, _)| *p == provider)
+        .map(|(_, m)| m)
+        .collect();
     if known.is_empty() || known.contains(&chosen.model) {
         return Ok(None);
     }
