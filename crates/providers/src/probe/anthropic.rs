@@ -17,10 +17,12 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
             "API key is required for Anthropic.",
         ));
     };
+    // The chat client accepts the API's base with or without `/v1`; so does the probe.
+    let base = ctx.endpoint.trim_end_matches('/').trim_end_matches("/v1");
     let request = ctx
         .http
         .client()
-        .get(format!("{}/v1/models", ctx.endpoint))
+        .get(format!("{base}/v1/models"))
         .header("x-api-key", bearer.token.expose_secret())
         .header("anthropic-version", ANTHROPIC_VERSION);
     let body = ctx.http.json(LABEL, request).await?;

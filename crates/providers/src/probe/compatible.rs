@@ -53,12 +53,14 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
         .collect())
 }
 
-/// Context window from `max_model_len` (vLLM), `context_length` / `top_provider.context_length`,
-/// then `meta.n_ctx` (llama.cpp; `n_ctx_train` only when `n_ctx` is absent).
+/// Context window from `max_model_len` (vLLM), `max_input_tokens` (LiteLLM),
+/// `context_length` / `top_provider.context_length`, then `meta.n_ctx` (llama.cpp;
+/// `n_ctx_train` only when `n_ctx` is absent); output limit from `max_output_tokens`.
 fn parse_model(m: &Value) -> Option<ModelFacts> {
     let meta = m.get("meta");
     let n_ctx = meta.and_then(|x| x.get("n_ctx"));
     let context_window = token_count(m.get("max_model_len"))
+        .or_else(|| token_count(m.get("max_input_tokens")))
         .or_else(|| token_count(m.get("context_length")))
         .or_else(|| token_count(m.pointer("/top_provider/context_length")))
         .or_else(|| match n_ctx {
@@ -68,6 +70,7 @@ fn parse_model(m: &Value) -> Option<ModelFacts> {
     Some(ModelFacts {
         id: str_field(m, "id")?.to_owned(),
         context_window,
+        max_output_tokens: token_count(m.get("max_output_tokens")),
         ..ModelFacts::default()
     })
 }

@@ -264,3 +264,38 @@ async fn the_legacy_type_key_probes_the_codex_catalog() {
     assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
     assert_eq!(report.models.len(), 2);
 }
+
+#[tokio::test]
+async fn an_anthropic_endpoint_given_with_v1_is_probed_at_v1_models() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .and(header("x-api-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"type": "model", "id": "claude-opus-4-5", "max_input_tokens": 200000}
+        ], "has_more": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let with_v1 = format!("{}/v1", server.uri());
+    let report = run(&FLAVOURS[2].target(&with_v1), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    assert_eq!(report.models[0].context_window, Some(200_000));
+}
+
+#[tokio::test]
+async fn a_litellm_listing_gives_its_input_and_output_limits() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": "gpt-4o-mini", "object": "model", "owned_by": "openai",
+             "max_input_tokens": 128000, "max_output_tokens": 16384}
+        ]})))
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[5].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    assert_eq!(report.models[0].context_window, Some(128_000));
+    assert_eq!(report.models[0].max_output_tokens, Some(16_384));
+}
