@@ -269,10 +269,22 @@ pub(crate) enum ModelCommand {
     },
     /// Clear an optional role (fallback or compaction).
     Clear {
-        /// The role.
+        /// The role (the main model can be replaced, not cleared).
         #[arg(value_enum)]
-        role: RoleArg,
+        role: OptionalRoleArg,
     },
+}
+
+/// The roles that may be left empty (`main` is accepted only to say how to replace it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OptionalRoleArg {
+    /// Not clearable; hidden from the help.
+    #[value(hide = true)]
+    Main,
+    /// Used when the main model fails.
+    Fallback,
+    /// Used to compact long conversations.
+    Compaction,
 }
 
 const CHAT_EXAMPLES: &str = "\

@@ -6,7 +6,7 @@ use netclaw_config::{AuthMethod, ModelRole};
 
 use crate::args::{
     AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, GatewayCommand, KeyCommand,
-    LoginFlags, ModelCommand, ProviderCommand, RoleArg, SecretsCommand,
+    LoginFlags, ModelCommand, OptionalRoleArg, ProviderCommand, RoleArg, SecretsCommand,
 };
 
 /// Options every command shares.
@@ -243,7 +243,11 @@ fn model_task(command: ModelCommand) -> Task {
             strict,
         }),
         ModelCommand::Clear { role } => Task::ModelClear {
-            role: role_of(role),
+            role: match role {
+                OptionalRoleArg::Main => ModelRole::Main,
+                OptionalRoleArg::Fallback => ModelRole::Fallback,
+                OptionalRoleArg::Compaction => ModelRole::Compaction,
+            },
         },
     }
 }

@@ -206,7 +206,7 @@ async fn usage_errors_exit_2_with_a_hint() {
         unknown.stderr
     );
 
-    // No terminal and no --api-key-stdin: the prompt cannot be shown.
+    // No terminal to prompt on and nothing piped: the key is empty, and the hint says how to pipe it.
     let no_tty = netclaw
         .run(&["provider", "add", "x", "anthropic"], "")
         .await;
@@ -324,4 +324,49 @@ async fn a_model_the_provider_does_not_list_is_named_with_the_close_match() {
         "{}",
         listed.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_piped_key_is_taken_with_auth_api_key_alone_and_main_cannot_be_cleared() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "m"}]})))
+        .mount(&server)
+        .await;
+    let netclaw = Netclaw::new();
+    let endpoint = format!("{}/v1", server.uri());
+    let added = netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "p",
+                "openai-compatible",
+                "--auth",
+                "api-key",
+                "--endpoint",
+                &endpoint,
+            ],
+            &format!("{KEY}\n"),
+        )
+        .await;
+    added.expect_code(0);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].headers["authorization"],
+        format!("Bearer {KEY}").as_str(),
+        "the piped key was used"
+    );
+
+    let clear_main = netclaw.run(&["model", "clear", "main"], "").await;
+    clear_main.expect_code(2);
+    assert!(
+        clear_main.stderr.contains("netclaw model set main"),
+        "{}",
+        clear_main.stderr
+    );
+    let help = netclaw.run(&["model", "clear", "--help"], "").await;
+    assert!(!help.stdout.contains("- main"), "{}", help.stdout);
+    assert!(help.stdout.contains("- fallback"), "{}", help.stdout);
 }

@@ -103,23 +103,18 @@ pub(crate) fn auth_flag(method: AuthMethod) -> &'static str {
     }
 }
 
-/// Reads an API key from stdin (`--api-key-stdin`) or a hidden prompt.
+/// Reads an API key from stdin (`--api-key-stdin`, or whenever there is no terminal to prompt
+/// on: `printf %s "$KEY" | netclaw provider add … --auth api-key` means that key) or a hidden
+/// prompt.
 pub(crate) fn read_api_key(
     cx: &Context<'_>,
     descriptor: &ProviderDescriptor,
     login: &LoginChoice,
     retry_command: &str,
 ) -> Result<SecretString, CliError> {
-    let key = if login.api_key_stdin {
+    let key = if login.api_key_stdin || !cx.interactive() {
         cx.input.read_secret()?
     } else {
-        if !cx.interactive() {
-            return Err(
-                crate::prompt::PromptError::NotInteractive.into_cli(&format!(
-                    "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
-                )),
-            );
-        }
         if let Some(url) = descriptor.key_guidance_url {
             cx.printer
                 .message(format!("Get your API key at {}", cx.printer.cyan(url)));
