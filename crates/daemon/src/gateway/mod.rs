@@ -403,12 +403,15 @@ impl Answer {
         crate::fallback::served_by(sse_response(frames).await, &self.served_by)
     }
 
-    /// The provider's own Responses events, frame for frame (`stream: true`). A failure after
-    /// the stream started is the provider's to report (a `response.failed` event, relayed like
-    /// the rest); the stream then just ends.
-    async fn relayed_stream(self) -> Response {
+    /// The provider's own events, frame for frame, each passed through `rewrite` (what the
+    /// gateway changes in that API's frames). A failure after the stream started is the
+    /// provider's to report (a `response.failed` or `error` event, relayed like the rest); the
+    /// stream then just ends.
+    async fn relayed(
+        self,
+        mut rewrite: impl FnMut(&str, String) -> String + Send + 'static,
+    ) -> Response {
         let Served { first, stream, .. } = self.served;
-        let mut relayed = RelayedFrames::new(self.served_by.clone());
         let frames = sse_frames(
             self.state,
             String::new(),
@@ -416,13 +419,34 @@ impl Answer {
             stream,
             move |item| match item {
                 Frame::Event(StreamEvent::Relayed { event, data }) => {
-                    let data = relayed.pass(&event, data);
+                    let data = rewrite(&event, data);
                     Some(relayed_frame(&event, &data))
                 }
                 _ => None,
             },
         );
         crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+    }
+
+    /// A Responses provider's own events (`stream: true`), as [`RelayedFrames`] changes them.
+    async fn relayed_stream(self) -> Response {
+        let mut frames = RelayedFrames::new(self.served_by.clone());
+        self.relayed(move |event, data| frames.pass(event, data))
+            .await
+    }
+
+    /// An Anthropic provider's own Messages events, but for the `model` of `message_start`,
+    /// which becomes the name the client used (`<provider>/<model>`).
+    async fn relayed_messages(self) -> Response {
+        let public = self.served_by.clone();
+        self.relayed(move |event, data| {
+            if event == "message_start" {
+                with_message_model(data, &public)
+            } else {
+                data
+            }
+        })
+        .await
     }
 
     /// The response object of the provider's final event (`response.completed`, `.incomplete`
@@ -457,33 +481,6 @@ impl Answer {
             Json(response).into_response(),
             &self.served_by,
         ))
-    }
-}
-
-impl Answer {
-    /// An Anthropic provider's own Messages events, frame for frame, but for the `model` of
-    /// `message_start`, which becomes the name the client used (`<provider>/<model>`).
-    async fn relayed_messages(self) -> Response {
-        let Served { first, stream, .. } = self.served;
-        let public = self.served_by.clone();
-        let frames = sse_frames(
-            self.state,
-            String::new(),
-            first,
-            stream,
-            move |item| match item {
-                Frame::Event(StreamEvent::Relayed { event, data }) => {
-                    let data = if event == "message_start" {
-                        with_message_model(data, &public)
-                    } else {
-                        data
-                    };
-                    Some(relayed_frame(&event, &data))
-                }
-                _ => None,
-            },
-        );
-        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
     }
 }
 

@@ -13,8 +13,7 @@ impl Runtime {
     /// The model asked for must be usable; a broken fallback is only skipped when served.
     pub fn plan(&self, provider: Option<&str>, model: Option<&str>) -> Result<Plan, ResolveError> {
         let settings = self.settings();
-        let known = self.known_models();
-        let (key, model_id) = pick(settings, &known, provider, model)?;
+        let (key, model_id) = pick(settings, || self.known_models(), provider, model)?;
         self.client(&key)
             .map_err(|e| ResolveError::Provider(e.to_string()))?;
         let mut plan = if names_a_model(settings, provider, model) {

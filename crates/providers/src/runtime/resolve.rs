@@ -52,12 +52,13 @@ pub(crate) fn names_a_model(
 /// `(provider as stored, model id)` for an explicit provider and/or a model string.
 ///
 /// A bare model id (no provider) is the main model's when it names it (or is `default`), else
-/// the one provider whose models (`known`: each provider's last listing and catalog) include
+/// the one provider whose models (`known()`: each provider's last listing and catalog, asked
+/// for only then, since most requests name a provider or the main model) include
 /// it; a name nobody serves is refused with the closest names instead of being forwarded to a
 /// vendor that would refuse it less helpfully.
 pub(crate) fn pick(
     settings: &Settings,
-    known: &[(String, String)],
+    known: impl FnOnce() -> Vec<(String, String)>,
     provider: Option<&str>,
     model: Option<&str>,
 ) -> Result<(String, String), ResolveError> {
@@ -92,10 +93,11 @@ pub(crate) fn pick(
         {
             return Ok((main.provider.clone(), main.model_id.clone()));
         }
+        let known = known();
         let serving: Vec<&(String, String)> = known.iter().filter(|(_, m)| m == model).collect();
         return match serving.as_slice() {
             [(provider, id)] => Ok((provider.clone(), id.clone())),
-            [] => Err(ResolveError::NoModel(unknown_model(model, known))),
+            [] => Err(ResolveError::NoModel(unknown_model(model, &known))),
             several => Err(ResolveError::NoModel(format!(
                 "model `{model}` is served by several providers ({}); name one as `<provider>/<model>`",
                 several

@@ -30,8 +30,6 @@ pub struct Services {
     pub chat_http: Option<HttpSettings>,
     /// The clock for expiry, cooldowns and probe times.
     pub clock: Arc<dyn Clock>,
-    /// Probe timeout override; `None` uses the probe default (10 s).
-    pub probe_timeout: Option<std::time::Duration>,
 }
 
 impl Services {
@@ -59,7 +57,6 @@ impl Services {
             http,
             chat_http: None,
             clock,
-            probe_timeout: None,
         }
     }
 
@@ -72,10 +69,6 @@ impl Services {
 
     /// The options of a probe started now.
     pub fn probe_options(&self) -> ProbeOptions {
-        let options = ProbeOptions::at(self.clock.now());
-        match self.probe_timeout {
-            Some(timeout) => options.with_timeout(timeout),
-            None => options,
-        }
+        ProbeOptions::at(self.clock.now())
     }
 }
