@@ -87,6 +87,13 @@ async fn kill_9_mid_refresh_leaves_readable_files_and_a_daemon_that_restarts_cle
     );
     let dead_pid = daemon.pid();
     daemon.kill_9();
+    // The vendor must see the connection close before the hold ends, or it would answer the
+    // refresh (rotating the token) to nobody, which is a different test.
+    within(
+        "the vendor to see the killed daemon's refresh abandoned",
+        vendor.wait_for(|e| matches!(e, VendorEvent::RefreshAbandoned { .. })),
+    )
+    .await;
     vendor.release_refreshes();
     let chat = tokio::task::spawn_blocking(move || chat.finish())
         .await

@@ -92,6 +92,12 @@ pub enum VendorEvent {
         /// The new refresh token.
         refresh_token: String,
     },
+    /// A held refresh grant's client went away before the hold ended, so it was never answered
+    /// and its refresh token was not used.
+    RefreshAbandoned {
+        /// The refresh token presented.
+        presented: String,
+    },
     /// A refresh grant was refused (unknown or reused refresh token).
     RefreshRefused {
         /// The refresh token presented.

@@ -81,7 +81,13 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
             shared.record(VendorEvent::RefreshStarted {
                 presented: presented.clone(),
             });
+            // Dropped with the request when the client disconnects during the hold.
+            let abandoned = AbandonedRefresh {
+                shared: &shared,
+                presented: Some(presented.clone()),
+            };
             shared.refreshes.pass().await;
+            abandoned.answered();
             let valid = lock(&shared.issued).current_refresh.as_deref() == Some(presented.as_str());
             if !valid {
                 shared.record(VendorEvent::RefreshRefused { presented });
@@ -102,6 +108,28 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
             "unsupported_grant_type",
             &format!("the {DEMO_LABEL} does not know grant `{other}`"),
         ),
+    }
+}
+
+/// Records [`VendorEvent::RefreshAbandoned`] unless the refresh got past its hold, so a test can
+/// wait until the vendor has seen a killed client's connection close.
+struct AbandonedRefresh<'a> {
+    shared: &'a Shared,
+    presented: Option<String>,
+}
+
+impl AbandonedRefresh<'_> {
+    fn answered(mut self) {
+        self.presented = None;
+    }
+}
+
+impl Drop for AbandonedRefresh<'_> {
+    fn drop(&mut self) {
+        if let Some(presented) = self.presented.take() {
+            self.shared
+                .record(VendorEvent::RefreshAbandoned { presented });
+        }
     }
 }
 
