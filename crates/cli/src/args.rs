@@ -219,10 +219,17 @@ pub(crate) struct LoginFlags {
     /// The OAuth client id (default: the vendor's), stored in `OAuth.ClientId`.
     #[arg(long, value_name = "ID")]
     pub(crate) client_id: Option<String>,
-    /// The OAuth redirect URI registered for the client (default: the vendor's), stored in
-    /// `OAuth.RedirectUri`; port `0` listens on any free port.
-    #[arg(long, value_name = "URL")]
+    /// The OAuth redirect URI registered for the client, stored in `OAuth.RedirectUri`.
+    /// Default: the vendor's, or for a standard OAuth server a free loopback port
+    /// (`http://127.0.0.1:<free port>/auth/callback`, RFC 8252 §7.3). A server that registers
+    /// exact redirect URIs needs this flag with the registered one; port `0` means any free port.
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
     pub(crate) redirect_uri: Option<String>,
+    /// The OAuth scopes, space-separated, stored in `OAuth.Scope`. Default: the vendor's, or of
+    /// `openid profile email offline_access` those the server's discovery document lists
+    /// (`offline_access` is what brings a refresh token).
+    #[arg(long, value_name = "SCOPES")]
+    pub(crate) scope: Option<String>,
 }
 
 const MODEL_EXAMPLES: &str = "\

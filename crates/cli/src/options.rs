@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use netclaw_config::{AuthMethod, ModelRole};
+use netclaw_config::{AuthMethod, ModelRole, OAuthOverrides};
 
 use crate::args::{
     AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, GatewayCommand, KeyCommand,
@@ -99,10 +99,44 @@ pub(crate) struct LoginChoice {
     /// `--auth`, if given.
     pub(crate) auth: Option<AuthMethod>,
     pub(crate) no_browser: bool,
+    pub(crate) oauth: OAuthFlags,
+    pub(crate) api_key_stdin: bool,
+}
+
+/// `--issuer`, `--client-id`, `--redirect-uri` and `--scope`: each one given replaces the
+/// provider's `OAuth` setting of that name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OAuthFlags {
     pub(crate) issuer: Option<String>,
     pub(crate) client_id: Option<String>,
     pub(crate) redirect_uri: Option<String>,
-    pub(crate) api_key_stdin: bool,
+    pub(crate) scope: Option<String>,
+}
+
+impl OAuthFlags {
+    /// `existing` with every flag given laid over it; `None` when both are empty.
+    pub(crate) fn over(&self, existing: Option<OAuthOverrides>) -> Option<OAuthOverrides> {
+        let given = [
+            &self.issuer,
+            &self.client_id,
+            &self.redirect_uri,
+            &self.scope,
+        ];
+        if given.iter().all(|flag| flag.is_none()) {
+            return existing;
+        }
+        let mut oauth = existing.unwrap_or_default();
+        let set = |slot: &mut Option<String>, flag: &Option<String>| {
+            if let Some(value) = flag {
+                *slot = Some(value.clone());
+            }
+        };
+        set(&mut oauth.issuer, &self.issuer);
+        set(&mut oauth.client_id, &self.client_id);
+        set(&mut oauth.redirect_uri, &self.redirect_uri);
+        set(&mut oauth.scope, &self.scope);
+        Some(oauth)
+    }
 }
 
 /// `provider add`.
@@ -265,9 +299,12 @@ fn login_choice(flags: LoginFlags, api_key_stdin: bool) -> LoginChoice {
     LoginChoice {
         auth: flags.auth.map(auth_of),
         no_browser: flags.no_browser,
-        issuer: flags.issuer,
-        client_id: flags.client_id,
-        redirect_uri: flags.redirect_uri,
+        oauth: OAuthFlags {
+            issuer: flags.issuer,
+            client_id: flags.client_id,
+            redirect_uri: flags.redirect_uri,
+            scope: flags.scope,
+        },
         api_key_stdin,
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::env::{EnvSnapshot, EnvVars};
-use crate::model::KNOWN_KEYS;
+use crate::model::{KNOWN_KEYS, OAuthOverrides};
 
 /// Variables with the `NETCLAW_` prefix that are not settings.
 const NOT_SETTINGS: &[&str] = &[
@@ -84,6 +84,30 @@ pub(crate) fn collect(env: &EnvSnapshot, provider_names: &[String]) -> EnvOverri
         out.origins.insert(path.join("."), var.to_owned());
     }
     out
+}
+
+/// Provider `name`'s `OAuth` settings with its `NETCLAW_Providers__<name>__OAuth__*` variables
+/// laid over them, as a load of the config would see them once `name` is saved. Lets `provider
+/// add` and `init` log in with the settings the provider will have, before it exists.
+pub fn oauth_with_env(
+    env: &EnvSnapshot,
+    name: &str,
+    oauth: Option<OAuthOverrides>,
+) -> Option<OAuthOverrides> {
+    let tree = collect(env, &[name.to_owned()]).tree;
+    let Some(Value::Object(from_env)) = tree
+        .get("Providers")
+        .and_then(|providers| providers.get(name))
+        .and_then(|provider| provider.get("OAuth"))
+    else {
+        return oauth;
+    };
+    let mut merged = match serde_json::to_value(oauth.unwrap_or_default()) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    merged.extend(from_env.clone());
+    serde_json::from_value(Value::Object(merged)).ok()
 }
 
 fn canonical_key(seg: &str) -> String {

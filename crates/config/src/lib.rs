@@ -27,6 +27,7 @@ mod writers;
 
 pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
+pub use env_overrides::oauth_with_env;
 pub use error::ConfigError;
 pub use gateway_keys::{
     GatewayKey, GatewayKeys, KEY_PREFIX, KeysUsed, key_hash, load_keys_used, save_keys_used,

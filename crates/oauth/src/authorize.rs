@@ -82,7 +82,7 @@ impl fmt::Debug for PendingAuthorization {
 }
 
 /// `endpoint?response_type=code&client_id=…&redirect_uri=…&code_challenge=…&code_challenge_method=S256
-/// &state=…&scope=…&<extras>`; keys and values escaped as RFC 3986 unreserved (space = `%20`).
+/// &state=…&scope=…[&prompt=consent]&<extras>`; keys and values escaped as RFC 3986 unreserved (space = `%20`).
 #[must_use]
 pub fn authorize_url(
     authorization_endpoint: &Url,
@@ -102,6 +102,7 @@ pub fn authorize_url(
     if let Some(scope) = config.scope() {
         params.push(("scope".into(), scope));
     }
+    params.extend(crate::scopes::consent_prompt(config));
     for (key, value) in &config.extra_authorize_params {
         match params.iter_mut().find(|(k, _)| k == key) {
             Some(existing) => existing.1.clone_from(value),

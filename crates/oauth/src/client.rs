@@ -71,18 +71,20 @@ impl OAuthClient {
     }
 
     /// Builds a client, fetching RFC 8414 / OIDC metadata from the issuer of a standard server
-    /// (endpoints set explicitly still win). OpenAI needs no discovery.
+    /// (endpoints set explicitly still win). OpenAI needs no discovery. A standard server
+    /// configured without scopes is asked for the [`crate::DEFAULT_STANDARD_SCOPES`] it lists.
     ///
     /// # Errors
     /// Discovery errors, or [`OAuthError::Config`] when the token endpoint stays unknown.
     pub async fn discover(
         http: reqwest::Client,
-        config: OAuthClientConfig,
+        mut config: OAuthClientConfig,
     ) -> Result<Self, OAuthError> {
         let metadata = match (config.flavour, &config.issuer) {
             (Flavour::Standard, Some(issuer)) => Some(discover(&http, issuer).await?),
             _ => None,
         };
+        crate::scopes::apply_defaults(&mut config, metadata.as_ref());
         let endpoints = resolve(&config, metadata.as_ref())?;
         Ok(Self {
             http,

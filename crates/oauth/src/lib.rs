@@ -26,6 +26,7 @@ pub mod jwt;
 mod pkce;
 mod redirect;
 mod registry;
+mod scopes;
 mod token;
 
 pub use authorize::{PendingAuthorization, authorize_url, escape_data};
@@ -45,4 +46,5 @@ pub use error::{OAuthError, ReauthReason, RedirectError};
 pub use pkce::{Pkce, generate_state, s256_challenge};
 pub use redirect::{RedirectParams, parse_redirect};
 pub use registry::{CompletedFlow, FLOW_TTL, FlowRegistry, FlowStatus, StartedFlow};
+pub use scopes::{DEFAULT_STANDARD_SCOPES, default_scopes};
 pub use token::{TokenSet, parse_token_response};

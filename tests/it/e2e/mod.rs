@@ -8,5 +8,7 @@ mod codex_cli;
 mod corrupt_secrets;
 mod crash;
 mod demo;
+mod oidc_peer;
 mod openai_sdk;
+mod standard_oauth;
 mod support;

@@ -76,6 +76,21 @@ impl Home {
         self.dir.path()
     }
 
+    /// Sets a variable in the binaries' environment.
+    pub(crate) fn set_env(&mut self, name: &str, value: &str) {
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// Rewrites `netclaw.json` through `edit`, the way a user's editor would.
+    pub(crate) fn edit_config(&self, edit: impl FnOnce(&mut serde_json::Value)) {
+        let file = self.paths().config_file();
+        let mut config: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        edit(&mut config);
+        netclaw_config::fs::write_atomic(&file, &serde_json::to_vec_pretty(&config).unwrap())
+            .unwrap();
+    }
+
     pub(crate) fn paths(&self) -> Paths {
         Paths::at(self.path())
     }

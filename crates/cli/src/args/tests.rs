@@ -38,8 +38,11 @@ fn provider_add_keeps_every_flag() {
     assert_eq!(add.provider_type, "openai");
     assert_eq!(add.login.auth, Some(netclaw_config::AuthMethod::OAuthPkce));
     assert!(add.login.no_browser && add.skip_probe && !add.login.api_key_stdin);
-    assert_eq!(add.login.issuer.as_deref(), Some("http://127.0.0.1:9/"));
-    assert_eq!(add.login.client_id.as_deref(), Some("app"));
+    assert_eq!(
+        add.login.oauth.issuer.as_deref(),
+        Some("http://127.0.0.1:9/")
+    );
+    assert_eq!(add.login.oauth.client_id.as_deref(), Some("app"));
 }
 
 #[test]

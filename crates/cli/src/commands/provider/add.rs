@@ -2,8 +2,7 @@
 
 use jiff::Timestamp;
 use netclaw_config::{
-    AuthMethod, CredentialWrite, OAuthOverrides, ProviderEntry, ProviderWrite,
-    validate_provider_name,
+    AuthMethod, CredentialWrite, ProviderEntry, ProviderWrite, validate_provider_name,
 };
 use netclaw_oauth::TokenSet;
 use netclaw_providers::bearer::Bearer;
@@ -167,7 +166,10 @@ pub(crate) async fn obtain(
             cx, descriptor, choice, retry,
         )?)),
         AuthMethod::OAuthDevice | AuthMethod::OAuthPkce => {
-            let overrides = netclaw_providers::descriptor::OAuthOverrides::of(entry);
+            // The settings the provider will load with, `NETCLAW_Providers__…__OAuth__*` included.
+            let mut entry = entry.clone();
+            entry.oauth = netclaw_config::oauth_with_env(&cx.env, name, entry.oauth.take());
+            let overrides = netclaw_providers::descriptor::OAuthOverrides::of(&entry);
             let client = login::oauth_client(http, name, descriptor, &overrides).await?;
             let tokens = if method == AuthMethod::OAuthDevice {
                 login::device::login(cx, &client, name, descriptor.display_name).await?
@@ -275,14 +277,7 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
     entry.auth_method = method;
     entry.endpoint = endpoint;
     let login = &options.login;
-    if login.issuer.is_some() || login.client_id.is_some() || login.redirect_uri.is_some() {
-        entry.oauth = Some(OAuthOverrides {
-            issuer: login.issuer.clone(),
-            client_id: login.client_id.clone(),
-            redirect_uri: login.redirect_uri.clone(),
-            ..OAuthOverrides::default()
-        });
-    }
+    entry.oauth = login.oauth.over(None);
     let http = crate::http::client()?;
     let retry = format!("netclaw provider add {name} {}", descriptor.type_key);
     let wanted = Wanted {

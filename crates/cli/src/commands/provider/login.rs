@@ -2,7 +2,7 @@
 //! roles) and `provider logout <name>` (revoke where supported, delete stored credentials).
 
 use jiff::Timestamp;
-use netclaw_config::{AuthMethod, CredentialWrite, OAuthOverrides, ProviderWrite, SecretField};
+use netclaw_config::{AuthMethod, CredentialWrite, ProviderWrite, SecretField};
 use netclaw_oauth::{RevokeOutcome, TokenSet};
 
 use super::add::{Obtained, Wanted, choose_auth, describe_models, obtain, probe_with};
@@ -36,19 +36,7 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     }
     let method = choose_auth(descriptor, &choice, &name)?;
     entry.auth_method = method;
-    if choice.issuer.is_some() || choice.client_id.is_some() || choice.redirect_uri.is_some() {
-        let mut oauth = entry.oauth.take().unwrap_or_else(OAuthOverrides::default);
-        if let Some(issuer) = &choice.issuer {
-            oauth.issuer = Some(issuer.clone());
-        }
-        if let Some(id) = &choice.client_id {
-            oauth.client_id = Some(id.clone());
-        }
-        if let Some(uri) = &choice.redirect_uri {
-            oauth.redirect_uri = Some(uri.clone());
-        }
-        entry.oauth = Some(oauth);
-    }
+    entry.oauth = choice.oauth.over(entry.oauth.take());
     if method == AuthMethod::OAuthPkce
         && let Some(daemon) = crate::commands::daemon::running(&home).await
     {
