@@ -213,8 +213,10 @@ pub(crate) struct LoginFlags {
     /// Never open a browser; print the URL instead.
     #[arg(long)]
     pub(crate) no_browser: bool,
-    /// The OAuth issuer (default: the vendor's), stored in `OAuth.Issuer`.
-    #[arg(long, value_name = "URL")]
+    /// The OAuth issuer (default: the vendor's), stored in `OAuth.Issuer`. It goes with
+    /// `--endpoint`: the tokens another issuer grants work only at the API it stands in front of
+    /// (for `openai`, that server's Codex backend URL).
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
     pub(crate) issuer: Option<String>,
     /// The OAuth client id (default: the vendor's), stored in `OAuth.ClientId`.
     #[arg(long, value_name = "ID")]
@@ -471,7 +473,7 @@ pub(crate) enum ConfigCommand {
 
 /// An endpoint must be an absolute `http://` or `https://` URL: `127.0.0.1:4111/v1` would be
 /// taken as a relative URL and fail only at the first request.
-fn absolute_http_url(text: &str) -> Result<String, String> {
+pub(crate) fn absolute_http_url(text: &str) -> Result<String, String> {
     match url::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
             Ok(text.to_owned())

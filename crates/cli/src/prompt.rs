@@ -1,5 +1,7 @@
 //! `Prompter`: every question the CLI asks, behind a trait so wizards run scripted in tests.
 
+mod line;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -16,6 +18,9 @@ pub enum PromptError {
     /// The user pressed Ctrl-C.
     #[error("interrupted")]
     Interrupted,
+    /// The user pressed Esc at a text prompt: go back a step (or cancel where there is none).
+    #[error("cancelled (Esc)")]
+    Back,
     /// The terminal failed.
     #[error("terminal error: {0}")]
     Terminal(String),
@@ -49,9 +54,9 @@ pub trait Prompter: Send {
     ) -> Result<Option<usize>, PromptError>;
     /// Yes or no.
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError>;
-    /// A secret, typed without echo.
+    /// A secret, typed without echo; Esc is [`PromptError::Back`].
     fn password(&mut self, prompt: &str) -> Result<SecretString, PromptError>;
-    /// A line of text; empty input takes `default`.
+    /// A line of text; empty input takes `default`; Esc is [`PromptError::Back`].
     fn input(&mut self, prompt: &str, default: Option<&str>) -> Result<String, PromptError>;
 }
 
@@ -77,6 +82,26 @@ fn terminal_error(e: dialoguer::Error) -> PromptError {
             PromptError::Interrupted
         }
         dialoguer::Error::IO(io) => PromptError::Terminal(io.to_string()),
+    }
+}
+
+impl TtyPrompter {
+    fn line(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        hidden: bool,
+    ) -> Result<String, PromptError> {
+        if !self.interactive {
+            return Err(PromptError::NotInteractive);
+        }
+        let outcome = line::ask_line(&console::Term::stderr(), prompt, default, hidden)
+            .map_err(|e| terminal_error(dialoguer::Error::IO(e)))?;
+        match outcome {
+            line::LineOutcome::Entered(text) => Ok(text),
+            line::LineOutcome::Back => Err(PromptError::Back),
+            line::LineOutcome::Interrupted => Err(PromptError::Interrupted),
+        }
     }
 }
 
@@ -114,27 +139,11 @@ impl Prompter for TtyPrompter {
     }
 
     fn password(&mut self, prompt: &str) -> Result<SecretString, PromptError> {
-        if !self.interactive {
-            return Err(PromptError::NotInteractive);
-        }
-        dialoguer::Password::new()
-            .with_prompt(prompt)
-            .interact_on(&console::Term::stderr())
-            .map(SecretString::from)
-            .map_err(terminal_error)
+        self.line(prompt, None, true).map(SecretString::from)
     }
 
     fn input(&mut self, prompt: &str, default: Option<&str>) -> Result<String, PromptError> {
-        if !self.interactive {
-            return Err(PromptError::NotInteractive);
-        }
-        let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
-        if let Some(default) = default {
-            input = input.default(default.to_owned());
-        }
-        input
-            .interact_text_on(&console::Term::stderr())
-            .map_err(terminal_error)
+        self.line(prompt, default, false)
     }
 }
 
@@ -257,7 +266,10 @@ impl Prompter for ScriptedPrompter {
                 self.record(format!("? {prompt} -> ***"));
                 Ok(SecretString::from(secret))
             }
-            Answer::Back => Err(PromptError::Script(format!("`{prompt}`: cannot go back"))),
+            Answer::Back => {
+                self.record(format!("? {prompt} -> (back)"));
+                Err(PromptError::Back)
+            }
             other => Err(PromptError::Script(format!(
                 "`{prompt}` asks for a secret, the script says {other:?}"
             ))),
@@ -274,6 +286,10 @@ impl Prompter for ScriptedPrompter {
                 };
                 self.record(format!("? {prompt} -> {value}"));
                 Ok(value)
+            }
+            Answer::Back => {
+                self.record(format!("? {prompt} -> (back)"));
+                Err(PromptError::Back)
             }
             other => Err(PromptError::Script(format!(
                 "`{prompt}` asks for text, the script says {other:?}"

@@ -1,13 +1,17 @@
-//! `netclaw init`: the first-run wizard. Provider → auth method → credential or login → live
-//! probe (20 s limit) → main model → write (only after the probe passed) → offer the daemon →
-//! what was written where and what to run next. Esc goes back a step.
+//! `netclaw init`: the first-run wizard. Provider → auth method → endpoint → OAuth server (the
+//! vendor's, or an issuer and client id) → credential or login → live probe (20 s limit) → main
+//! model → write (only after the probe passed) → offer the daemon → what was written where and
+//! what to run next. Esc goes back a step, at lists and at text prompts alike.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
-use netclaw_config::{AuthMethod, ModelRef, ModelRole, ProviderEntry, ProviderWrite};
-use netclaw_providers::descriptor::ProviderDescriptor;
+use netclaw_config::{
+    AuthMethod, ModelRef, ModelRole, OAuthOverrides, ProviderEntry, ProviderWrite,
+};
+use netclaw_providers::descriptor::{OAuthOverrides as ProviderOAuthOverrides, ProviderDescriptor};
 use netclaw_providers::probe::{ProbeClass, ProbeReport};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::provider::add::{Obtained, Wanted, describe_models, obtain, probe_with};
 use crate::context::Context;
@@ -32,8 +36,116 @@ enum Step {
     Provider,
     Auth,
     Endpoint,
+    /// Which OAuth server to log in to: the vendor's, or (advanced) another issuer and client.
+    OAuthServer,
     Credential,
     Model,
+}
+
+/// A text answer, or `None` when the user pressed Esc to go back.
+fn ask_text(
+    cx: &Context<'_>,
+    prompt: &str,
+    default: Option<&str>,
+) -> Result<Option<String>, CliError> {
+    match cx.prompter().input(prompt, default) {
+        Ok(text) => Ok(Some(text.trim().to_owned())),
+        Err(PromptError::Back) => Ok(None),
+        Err(other) => Err(other.into_cli(NON_INTERACTIVE)),
+    }
+}
+
+/// An absolute http(s) URL typed at `prompt`; asks again until it is one. `None` on Esc.
+fn ask_url(
+    cx: &Context<'_>,
+    prompt: &str,
+    default: Option<&str>,
+) -> Result<Option<String>, CliError> {
+    loop {
+        let Some(typed) = ask_text(cx, prompt, default)? else {
+            return Ok(None);
+        };
+        match crate::args::absolute_http_url(typed.trim_end_matches('/')) {
+            Ok(url) => return Ok(Some(url)),
+            Err(why) => cx.printer.warning(why),
+        }
+    }
+}
+
+/// The OAuth server step. `Ok(None)`: the user went back. `Ok(Some(None))`: the vendor's
+/// server. Otherwise the issuer and client id typed, as the provider's `OAuth` settings.
+fn ask_oauth_server(
+    cx: &Context<'_>,
+    descriptor: &ProviderDescriptor,
+    name: &str,
+) -> Result<Option<Option<OAuthOverrides>>, CliError> {
+    let vendor = descriptor.oauth_client(&ProviderOAuthOverrides::default());
+    // `NETCLAW_Providers__<name>__OAuth__*` set in the environment are the defaults offered.
+    let from_env = netclaw_config::oauth_with_env(&cx.env, name, None).unwrap_or_default();
+    let default_issuer = from_env
+        .issuer
+        .clone()
+        .or_else(|| vendor.as_ref().map(|v| v.issuer.clone()));
+    let default_client = from_env
+        .client_id
+        .clone()
+        .or_else(|| vendor.as_ref().and_then(|v| v.client_id.clone()));
+    if !descriptor.oauth_needs_issuer {
+        let shown = default_issuer.as_deref().unwrap_or("the vendor's");
+        let items = vec![
+            format!("{shown} (default)"),
+            "Another OAuth server (advanced: issuer and client id)".to_owned(),
+        ];
+        match ask(cx.prompter().select("OAuth server", &items, 0))? {
+            None => return Ok(None),
+            Some(0) => return Ok(Some(None)),
+            Some(_) => {}
+        }
+    }
+    let Some(issuer) = ask_url(cx, "OAuth issuer URL", default_issuer.as_deref())? else {
+        return Ok(None);
+    };
+    let client_id = loop {
+        let Some(typed) = ask_text(cx, "OAuth client id", default_client.as_deref())? else {
+            return Ok(None);
+        };
+        if !typed.is_empty() {
+            break typed;
+        }
+        cx.printer
+            .warning("the OAuth server needs the client id registered for netclaw");
+    };
+    let vendor_issuer = vendor.as_ref().map(|v| v.issuer.as_str());
+    let vendor_client = vendor.as_ref().and_then(|v| v.client_id.as_deref());
+    Ok(Some(Some(OAuthOverrides {
+        issuer: (Some(issuer.as_str()) != vendor_issuer).then_some(issuer),
+        client_id: (Some(client_id.as_str()) != vendor_client).then_some(client_id),
+        ..OAuthOverrides::default()
+    })))
+}
+
+/// The API key, asked in the wizard so Esc can go back. `None` on Esc.
+fn ask_key(
+    cx: &Context<'_>,
+    descriptor: &ProviderDescriptor,
+) -> Result<Option<SecretString>, CliError> {
+    if let Some(url) = descriptor.key_guidance_url {
+        cx.printer
+            .message(format!("Get your API key at {}", cx.printer.cyan(url)));
+    }
+    loop {
+        match cx
+            .prompter()
+            .password(&format!("API key for {}", descriptor.display_name))
+        {
+            Ok(key) if key.expose_secret().trim().is_empty() => {
+                cx.printer.warning("the API key is empty");
+            }
+            Ok(key) => return Ok(Some(SecretString::from(key.expose_secret().trim()))),
+            Err(PromptError::Back) => return Ok(None),
+            Err(other) => return Err(other.into_cli(NON_INTERACTIVE)),
+        }
+    }
 }
 
 /// A free name: the type key, then `<type>-2`, `<type>-3`, …
@@ -105,6 +217,7 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
     let mut descriptor: &ProviderDescriptor = &descriptors[0];
     let mut method = AuthMethod::None;
     let mut endpoint: Option<String> = None;
+    let mut oauth: Option<OAuthOverrides> = None;
     let mut found: Option<(ProviderEntry, Obtained, ProbeReport)> = None;
     let name;
     let model_id;
@@ -148,20 +261,38 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
             }
             Step::Endpoint => {
                 let default = descriptor.default_endpoint(method);
-                let typed = ask(cx.prompter().input("Endpoint", default))?;
-                let typed = typed.trim().trim_end_matches('/').to_owned();
-                if typed.is_empty() {
-                    p.warning(format!("{} needs an endpoint URL", descriptor.display_name));
+                let Some(typed) = ask_url(cx, "Endpoint", default)? else {
+                    step = if descriptor.auth_methods().count() == 1 {
+                        Step::Provider
+                    } else {
+                        Step::Auth
+                    };
+                    continue;
+                };
+                endpoint = (Some(typed.as_str()) != default).then_some(typed);
+                step = Step::OAuthServer;
+            }
+            Step::OAuthServer => {
+                if !method.is_oauth() {
+                    oauth = None;
+                    step = Step::Credential;
                     continue;
                 }
-                endpoint = (Some(typed.as_str()) != default).then_some(typed);
-                step = Step::Credential;
+                let provider_name = free_name(&home, descriptor.type_key)?;
+                match ask_oauth_server(cx, descriptor, &provider_name)? {
+                    None => step = Step::Endpoint,
+                    Some(chosen) => {
+                        oauth = chosen;
+                        step = Step::Credential;
+                    }
+                }
             }
             Step::Credential => {
                 let provider_name = free_name(&home, descriptor.type_key)?;
                 let mut entry = ProviderEntry::new(descriptor.type_key);
                 entry.auth_method = method;
                 entry.endpoint = endpoint.clone();
+                entry.oauth = oauth.clone();
                 let choice = LoginChoice::default();
                 let retry = format!(
                     "netclaw provider add {provider_name} {}",
@@ -175,7 +306,18 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                     choice: &choice,
                     retry: &retry,
                 };
-                let credential = match obtain(cx, &http, &wanted).await {
+                let obtained = if method == AuthMethod::ApiKey {
+                    match ask_key(cx, descriptor)? {
+                        Some(key) => Ok(Obtained::ApiKey(key)),
+                        None => {
+                            step = Step::Endpoint;
+                            continue;
+                        }
+                    }
+                } else {
+                    obtain(cx, &http, &wanted).await
+                };
+                let credential = match obtained {
                     Ok(credential) => credential,
                     Err(error) if error.exit() == crate::error::Exit::Interrupted => {
                         return Err(error);

@@ -16,6 +16,16 @@ async fn run_in_process(
     args: &[&str],
     answers: Vec<Answer>,
 ) -> (u8, String, String, ScriptedPrompter) {
+    run_with_env(home, args, answers, &[]).await
+}
+
+/// [`run_in_process`] with `env` added to the environment netclaw sees.
+async fn run_with_env(
+    home: &std::path::Path,
+    args: &[&str],
+    answers: Vec<Answer>,
+    env: &[(&str, &str)],
+) -> (u8, String, String, ScriptedPrompter) {
     let prompter = ScriptedPrompter::new(answers);
     let (terminal, captured) = Terminal::captured();
     let io = Io {
@@ -30,7 +40,7 @@ async fn run_in_process(
         home.display().to_string(),
     ];
     argv.extend(args.iter().map(|s| (*s).to_owned()));
-    let env = EnvSnapshot::from_pairs([("NO_COLOR", "1")]);
+    let env = EnvSnapshot::from_pairs([("NO_COLOR", "1")].iter().chain(env).copied());
     let code = tokio::task::spawn_blocking(move || netclaw_cli::run(argv, env, io))
         .await
         .unwrap();
@@ -103,4 +113,96 @@ async fn init_goes_from_an_empty_home_to_a_working_provider_and_main_model() {
         run_in_process(home.path(), &["init"], vec![Answer::Confirm(false)]).await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(prompter.transcript(), ["? Add another provider? -> no"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn esc_at_a_text_prompt_goes_back_and_an_endpoint_needs_its_scheme() {
+    let server = MockServer::start().await;
+    API_VENDORS[1].mount_healthy(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let answers = vec![
+        Answer::Pick("Anthropic".into()),
+        // Esc at the endpoint: Anthropic has one way to sign in, so back to the providers.
+        Answer::Back,
+        Answer::Pick("Anthropic".into()),
+        Answer::Input(server.uri().trim_start_matches("http://").to_owned()),
+        Answer::Input(server.uri()),
+        // Esc at the key: back to the endpoint.
+        Answer::Back,
+        Answer::Input(server.uri()),
+        Answer::Password(KEY.into()),
+        Answer::Pick("claude-opus-4-5".into()),
+        Answer::Confirm(false),
+    ];
+    let (code, _, stderr, prompter) = run_in_process(home.path(), &["init"], answers).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(prompter.remaining(), 0);
+    let address = server.uri().trim_start_matches("http://").to_owned();
+    assert!(
+        stderr.contains(&format!(
+            "`{address}` is not an absolute http(s) URL; write it with its scheme, e.g. `http://{address}`"
+        )),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(
+        prompter
+            .transcript()
+            .join("\n")
+            .replace(&address, "[server]")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_logs_in_to_another_openai_issuer_from_the_advanced_step_or_the_environment() {
+    let server = MockServer::start().await;
+    crate::oauth::mount_device(&server).await;
+    crate::oauth::mount_tokens_and_codex(&server).await;
+    let endpoint = format!("{}/backend-api/codex", server.uri());
+    let login = |issuer_answers: Vec<Answer>| {
+        let mut answers = vec![
+            Answer::Pick("OpenAI".into()),
+            Answer::Pick("device code".into()),
+            Answer::Input(endpoint.clone()),
+        ];
+        answers.extend(issuer_answers);
+        answers.extend([Answer::Pick("gpt-5.5".into()), Answer::Confirm(false)]);
+        answers
+    };
+
+    // The advanced step: another issuer, the vendor's client id kept.
+    let home = tempfile::tempdir().unwrap();
+    let answers = login(vec![
+        Answer::Pick("Another OAuth server".into()),
+        Answer::Input(server.uri()),
+        Answer::Input(String::new()),
+    ]);
+    let (code, _, stderr, prompter) = run_in_process(home.path(), &["init"], answers).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(prompter.remaining(), 0);
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.path().join("config/netclaw.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        config["Providers"]["openai"]["OAuth"],
+        json!({"Issuer": server.uri()})
+    );
+    insta::assert_snapshot!(
+        prompter
+            .transcript()
+            .join("\n")
+            .replace(&server.uri(), "[server]")
+    );
+
+    // `NETCLAW_Providers__openai__OAuth__Issuer` is the default the wizard offers and logs in to.
+    let home = tempfile::tempdir().unwrap();
+    let env = [("NETCLAW_Providers__openai__OAuth__Issuer", server.uri())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answers = login(vec![Answer::Pick("(default)".into())]);
+    let (code, _, stderr, prompter) = run_with_env(home.path(), &["init"], answers, &env).await;
+    assert_eq!(code, 0, "{stderr}");
+    let transcript = prompter.transcript().join("\n");
+    assert!(
+        transcript.contains(&format!("? OAuth server [{} (default)", server.uri())),
+        "{transcript}"
+    );
 }

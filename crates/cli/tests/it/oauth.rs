@@ -49,7 +49,7 @@ fn assert_logged_in(netclaw: &Netclaw, name: &str) {
     assert!(!String::from_utf8_lossy(&raw).contains(ACCESS));
 }
 
-async fn mount_device(server: &MockServer) {
+pub(crate) async fn mount_device(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/api/accounts/deviceauth/usercode"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
