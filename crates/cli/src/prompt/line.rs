@@ -44,7 +44,8 @@ pub(crate) fn edit_line(
                 return Ok(LineOutcome::Interrupted);
             }
             Key::Backspace => {
-                if line.pop().is_some() && !hidden {
+                let erased = line.pop().is_some();
+                if erased && !hidden {
                     echo(Echo::Erase);
                 }
             }
