@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use netclaw_config::Hint;
 use netclaw_providers::probe::ProbeClass;
+use netclaw_providers::similar::closest;
 use serde::Serialize;
 
 use super::daemon::running;
@@ -164,6 +165,11 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
             return out;
         }
     };
+    if let Some(main) = &settings.models.main
+        && let Some(unlisted) = unlisted_main(main, &reports)
+    {
+        out.push(unlisted);
+    }
     let now = Timestamp::now();
     let settings = home
         .store
@@ -243,6 +249,39 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A finding when the main model's provider answered its probe with a listing that lacks the
+/// model (a typo shows here, not as the vendor's 400 at the first chat).
+fn unlisted_main(
+    main: &netclaw_config::ModelRef,
+    reports: &[(String, netclaw_providers::probe::ProbeReport)],
+) -> Option<Finding> {
+    let (_, report) = reports
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&main.provider))?;
+    let ids: Vec<&str> = report.models.iter().map(|m| m.id.as_str()).collect();
+    if !report.is_ok() || ids.is_empty() || ids.contains(&main.model_id.as_str()) {
+        return None;
+    }
+    let close = closest(&main.model_id, ids.iter().copied());
+    let (message, fix) = match close.first() {
+        Some(best) => (
+            format!(
+                "`{}` does not list the main model `{}`; did you mean `{best}`?",
+                main.provider, main.model_id
+            ),
+            format!("netclaw model set main {}/{best}", main.provider),
+        ),
+        None => (
+            format!(
+                "`{}` does not list the main model `{}`",
+                main.provider, main.model_id
+            ),
+            format!("netclaw model list --provider {}", main.provider),
+        ),
+    };
+    Some(finding("models", Level::Warning, message, Some(fix)))
 }
 
 /// `doctor`: exit 1 when any finding is an error.

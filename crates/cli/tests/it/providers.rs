@@ -316,6 +316,21 @@ async fn a_model_the_provider_does_not_list_is_named_with_the_close_match() {
         "{}",
         warned.stderr
     );
+    // doctor flags it too, with the command that fixes it.
+    let doctor = netclaw.run(&["doctor", "--json"], "").await;
+    let findings: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let models: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "models" && f["level"] != "ok")
+        .collect();
+    assert_eq!(
+        models,
+        [&json!({"check": "models", "level": "warning",
+                 "message": "`p` does not list the main model `mock-gtp`; did you mean `mock-gpt`?",
+                 "fix": "netclaw model set main p/mock-gpt"})]
+    );
     let listed = netclaw
         .run(&["model", "set", "main", "p/mock-gpt"], "")
         .await;
