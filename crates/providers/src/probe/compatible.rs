@@ -1,11 +1,12 @@
-//! OpenAI-compatible probe (llama.cpp, vLLM, LM Studio, gateways) and its `/v1` path rules.
+//! OpenAI-compatible probe (llama.cpp, vLLM, LM Studio, LiteLLM and other gateways) and its
+//! `/v1` path rules.
 
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::http::{data_array, str_field, token_count};
 use super::{ProbeContext, ProbeFailure};
-use crate::models::ModelFacts;
+use crate::models::{Modalities, Modality, ModelFacts};
 
 const LABEL: &str = "openai-compatible";
 
@@ -19,6 +20,8 @@ pub struct OpenAiCompatibleEndpoint {
     pub chat_completions: String,
     /// `GET` target of the model listing.
     pub models: String,
+    /// `GET` target of LiteLLM's per-model details (`/v1/model/info`).
+    pub model_info: String,
 }
 
 impl OpenAiCompatibleEndpoint {
@@ -36,21 +39,73 @@ impl OpenAiCompatibleEndpoint {
         Self {
             chat_completions: format!("{prefix}/chat/completions"),
             models: format!("{prefix}/models"),
+            model_info: format!("{prefix}/model/info"),
         }
     }
 }
 
 pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure> {
     let urls = OpenAiCompatibleEndpoint::from_base_url(&ctx.endpoint);
-    let mut request = ctx.http.client().get(urls.models);
-    if let Some(bearer) = &ctx.target.bearer {
-        request = request.bearer_auth(bearer.token.expose_secret());
-    }
-    let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?
+    let body = ctx.http.json(LABEL, authorized(ctx, &urls.models)).await?;
+    let mut models: Vec<ModelFacts> = data_array(LABEL, &body)?
         .iter()
         .filter_map(parse_model)
-        .collect())
+        .collect();
+    if models.iter().any(|m| m.context_window.is_none()) {
+        fill_from_model_info(ctx, &urls.model_info, &mut models).await;
+    }
+    Ok(models)
+}
+
+fn authorized(ctx: &ProbeContext<'_>, url: &str) -> reqwest::RequestBuilder {
+    let request = ctx.http.client().get(url);
+    match &ctx.target.bearer {
+        Some(bearer) => request.bearer_auth(bearer.token.expose_secret()),
+        None => request,
+    }
+}
+
+/// LiteLLM lists bare ids at `/v1/models` unless configured otherwise, and says the limits at
+/// `/v1/model/info`; a server without that route (a 404) simply adds nothing.
+async fn fill_from_model_info(ctx: &ProbeContext<'_>, url: &str, models: &mut [ModelFacts]) {
+    let body = match ctx.http.json(LABEL, authorized(ctx, url)).await {
+        Ok(body) => body,
+        Err(failure) => {
+            tracing::debug!(class = failure.class.as_str(), "no /v1/model/info here");
+            return;
+        }
+    };
+    let Some(entries) = body.get("data").and_then(Value::as_array) else {
+        return;
+    };
+    for entry in entries {
+        let (Some(name), Some(info)) = (str_field(entry, "model_name"), entry.get("model_info"))
+        else {
+            continue;
+        };
+        for model in models.iter_mut().filter(|m| m.id == name) {
+            if model.context_window.is_none() {
+                model.context_window = token_count(info.get("max_input_tokens"));
+            }
+            if model.max_output_tokens.is_none() {
+                model.max_output_tokens = token_count(info.get("max_output_tokens"));
+            }
+            if model.input_modalities.is_none()
+                && let Some(vision) = info.get("supports_vision").and_then(Value::as_bool)
+            {
+                model.input_modalities = Some(if vision {
+                    Modalities::of([Modality::Text, Modality::Image])
+                } else {
+                    Modalities::text()
+                });
+            }
+            if model.supports_tools.is_none() {
+                model.supports_tools = info
+                    .get("supports_function_calling")
+                    .and_then(Value::as_bool);
+            }
+        }
+    }
 }
 
 /// Context window from `max_model_len` (vLLM), `max_input_tokens` (LiteLLM),

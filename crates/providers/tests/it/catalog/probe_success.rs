@@ -299,3 +299,44 @@ async fn a_litellm_listing_gives_its_input_and_output_limits() {
     assert_eq!(report.models[0].context_window, Some(128_000));
     assert_eq!(report.models[0].max_output_tokens, Some(16_384));
 }
+
+#[tokio::test]
+async fn litellm_model_info_fills_the_limits_a_bare_listing_lacks() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": "claude-sonnet", "object": "model", "owned_by": "openai"},
+            {"id": "local-only", "object": "model", "owned_by": "openai"}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/model/info"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"model_name": "claude-sonnet",
+             "litellm_params": {"model": "anthropic/claude-sonnet-4-5"},
+             "model_info": {"max_tokens": 64000, "max_input_tokens": 200000,
+                            "max_output_tokens": 64000, "supports_vision": true,
+                            "supports_function_calling": true}}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[5].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    insta::assert_json_snapshot!(report.models);
+}
+
+#[tokio::test]
+async fn a_server_without_model_info_still_probes_ok() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "m"}]})))
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[5].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    assert_eq!(report.models[0].context_window, None);
+}
