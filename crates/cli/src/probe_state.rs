@@ -49,7 +49,9 @@ pub(crate) fn record(paths: &Paths, provider: &str, report: &ProbeReport, at: Ti
     ProbeBook::persistent(paths).record(provider, report, at);
 }
 
-/// Forgets `provider` (removed), or moves it to `renamed_to`.
+/// Forgets `provider` (removed), or moves it to `renamed_to`, with the context windows it
+/// stated.
 pub(crate) fn forget(paths: &Paths, provider: &str, renamed_to: Option<&str>) {
     ProbeBook::persistent(paths).forget(provider, renamed_to);
+    netclaw_providers::runtime::ObservedWindows::persistent(paths).forget(provider, renamed_to);
 }

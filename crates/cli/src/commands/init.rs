@@ -11,9 +11,9 @@ use netclaw_config::{
 };
 use netclaw_providers::descriptor::{OAuthOverrides as ProviderOAuthOverrides, ProviderDescriptor};
 use netclaw_providers::probe::{ProbeClass, ProbeReport};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::provider::add::{Obtained, Wanted, describe_models, obtain, probe_with};
+use super::provider::add::{Obtained, Wanted, describe_models, obtain, probe_with, trimmed_key};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::Home;
@@ -138,10 +138,10 @@ fn ask_key(
             .prompter()
             .password(&format!("API key for {}", descriptor.display_name))
         {
-            Ok(key) if key.expose_secret().trim().is_empty() => {
-                cx.printer.warning("the API key is empty");
-            }
-            Ok(key) => return Ok(Some(SecretString::from(key.expose_secret().trim()))),
+            Ok(key) => match trimmed_key(&key) {
+                Some(key) => return Ok(Some(key)),
+                None => cx.printer.warning("the API key is empty"),
+            },
             Err(PromptError::Back) => return Ok(None),
             Err(other) => return Err(other.into_cli(NON_INTERACTIVE)),
         }

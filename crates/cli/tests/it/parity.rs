@@ -103,10 +103,10 @@ async fn listings_and_the_fallback_choice_are_the_same_with_and_without_a_daemon
     let server = MockServer::start().await;
     let netclaw = home_with_two_windows(&server).await;
 
-    let direct_list = netclaw.run(&["model", "list", "--json"], "").await;
-    direct_list.expect_code(0);
     let direct_chat = netclaw.run(&["chat", "a very long prompt"], "").await;
     direct_chat.expect_code(0);
+    let direct_list = netclaw.run(&["model", "list", "--json"], "").await;
+    direct_list.expect_code(0);
 
     let daemon = start_daemon(&netclaw);
     let daemon_list = netclaw.run(&["model", "list", "--json"], "").await;
@@ -119,10 +119,10 @@ async fn listings_and_the_fallback_choice_are_the_same_with_and_without_a_daemon
     assert_eq!(
         windows(&direct_list.json()),
         [
-            ("small".to_owned(), 8192, "live".to_owned()),
+            ("small".to_owned(), 8192, "observed".to_owned()),
             ("big".to_owned(), 100_000, "override".to_owned()),
         ],
-        "the compaction role's window counts"
+        "the compaction role's window counts, and `small` stated its own when it refused"
     );
     assert_eq!(windows(&daemon_list.json()), windows(&direct_list.json()));
 
@@ -181,5 +181,94 @@ async fn a_login_that_cannot_be_renewed_probes_the_same_with_and_without_a_daemo
     insta::assert_snapshot!(
         direct["message"].as_str().unwrap().replace(&server.uri(), "[issuer]"),
         @"the login of provider `work` could not be renewed: `[issuer]/oauth/token` returned HTTP 500: upstream trouble"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_stated_in_a_refusal_is_learnt_used_by_the_fallback_and_listed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": "huge", "max_model_len": 1_048_576},
+            {"id": "mid", "max_model_len": 400_000}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("\"model\":\"huge\""))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "code": "context_length_exceeded",
+            "message": "This model's maximum context length is 370000 tokens. However, you requested 380000 tokens."
+        }})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("\"model\":\"mid\""))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(BIG_ANSWER.replace("big", "mid"), "text/event-stream"),
+        )
+        .mount(&server)
+        .await;
+    let netclaw = Netclaw::new();
+    let endpoint = format!("{}/v1", server.uri());
+    netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "p",
+                "openai-compatible",
+                "--endpoint",
+                &endpoint,
+            ],
+            "",
+        )
+        .await
+        .expect_code(0);
+    for (role, model) in [("main", "p/huge"), ("fallback", "p/mid")] {
+        netclaw
+            .run(&["model", "set", role, model], "")
+            .await
+            .expect_code(0);
+    }
+
+    // `huge` is listed at 1M but refuses at 370k: `mid` (400k) can still take the prompt.
+    let chat = netclaw.run(&["chat", "a very long prompt"], "").await;
+    chat.expect_code(0);
+    assert_eq!(chat.stdout, "from mid\n");
+    assert_eq!(
+        served_line(&chat.stderr),
+        "served by p/mid instead of p/huge (context_length_exceeded)"
+    );
+
+    // The window is remembered with its provenance, beside what was advertised, by both paths.
+    let direct = netclaw.run(&["model", "list", "--json"], "").await;
+    let daemon = start_daemon(&netclaw);
+    let through_daemon = netclaw.run(&["model", "list", "--json"], "").await;
+    crate::oauth::stop_daemon(&netclaw, daemon).await;
+    for listing in [direct.json(), through_daemon.json()] {
+        let huge = &listing[0]["models"][0];
+        assert_eq!(huge["id"], "huge");
+        assert_eq!(
+            huge["contextWindow"],
+            json!({"value": 370_000, "source": "observed"})
+        );
+        assert_eq!(
+            huge["advertisedContextWindow"],
+            json!({"value": 1_048_576, "source": "live"})
+        );
+        assert!(huge["observedAt"].is_string(), "{huge}");
+    }
+    let table = netclaw.run(&["model", "list"], "").await;
+    assert!(
+        table
+            .stdout
+            .contains("context: observed just now, advertised 1048k live"),
+        "{}",
+        table.stdout
     );
 }

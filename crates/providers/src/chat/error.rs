@@ -194,6 +194,17 @@ fn status_text(status: Option<u16>) -> String {
 }
 
 impl ChatError {
+    /// The context window a context-length refusal states, if its text gives one.
+    pub fn stated_context_window(&self) -> Option<u32> {
+        match self {
+            Self::ContextLengthExceeded {
+                detail: Some(detail),
+                ..
+            } => super::stated_context_window(detail),
+            _ => None,
+        }
+    }
+
     /// The provider the failure comes from.
     pub fn provider(&self) -> &ProviderRef {
         match self {

@@ -9,6 +9,7 @@
 mod anthropic;
 mod completions;
 mod connect;
+mod context_limit;
 mod error;
 mod event;
 mod ndjson;
@@ -28,6 +29,7 @@ use crate::bearer::BearerSource;
 pub use anthropic::{ANTHROPIC_VERSION, AnthropicClient};
 pub use completions::{ChatCompletionsClient, CompletionsFlavor, OPENROUTER_REFERER};
 pub use connect::client_for;
+pub use context_limit::stated_context_window;
 pub use error::{ChatError, ProviderRef, TimeoutPhase};
 pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamEvent, Usage};
 pub use ndjson::NdjsonParser;

@@ -76,6 +76,8 @@ pub fn merge_model(
             .unwrap_or_else(|| Sourced::new(id.to_owned(), Provenance::Default)),
         context_window: pick(layers, |f| f.context_window.as_ref())
             .unwrap_or_else(|| Sourced::new(DEFAULT_CONTEXT_WINDOW, Provenance::Default)),
+        advertised_context_window: None,
+        observed_at: None,
         max_output_tokens: pick(layers, |f| f.max_output_tokens.as_ref()),
         input_modalities: pick(layers, |f| f.input_modalities.as_ref())
             .unwrap_or_else(|| Sourced::new(Modalities::text(), Provenance::Default)),
@@ -84,6 +86,20 @@ pub fn merge_model(
         supports_tools: pick(layers, |f| f.supports_tools.as_ref()),
         pricing: pick(layers, |f| f.pricing.as_ref()),
     })
+}
+
+/// Lays a window the provider stated (at `at`) over what it advertised: the refusal is the
+/// truth about the backend. The user's configured window still wins.
+pub fn apply_observed_window(info: &mut ModelInfo, tokens: u32, at: jiff::Timestamp) {
+    if info.context_window.source == Provenance::Override {
+        return;
+    }
+    let advertised = std::mem::replace(
+        &mut info.context_window,
+        Sourced::new(tokens, Provenance::Observed),
+    );
+    info.advertised_context_window = Some(advertised);
+    info.observed_at = Some(at);
 }
 
 /// Merges a provider's whole listing.

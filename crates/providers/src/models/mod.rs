@@ -8,7 +8,10 @@ mod modality;
 mod tests;
 
 pub use catalog::{BundledCatalog, CatalogError};
-pub use merge::{ContextWindowExceeded, DEFAULT_CONTEXT_WINDOW, merge_listing, merge_model};
+pub use merge::{
+    ContextWindowExceeded, DEFAULT_CONTEXT_WINDOW, apply_observed_window, merge_listing,
+    merge_model,
+};
 pub use modality::{Modalities, Modality};
 
 use serde::{Deserialize, Serialize};
@@ -23,17 +26,20 @@ pub enum Provenance {
     Live,
     /// The catalog bundled with netclaw (`data/openai-models.json`).
     Catalog,
+    /// What the provider stated when it refused a request as too long.
+    Observed,
     /// netclaw's fallback when nothing else is known.
     Default,
 }
 
 impl Provenance {
-    /// `override`, `live`, `catalog` or `default`.
+    /// `override`, `live`, `catalog`, `observed` or `default`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Override => "override",
             Self::Live => "live",
             Self::Catalog => "catalog",
+            Self::Observed => "observed",
             Self::Default => "default",
         }
     }
@@ -117,6 +123,12 @@ pub struct ModelInfo {
     pub display_name: Sourced<String>,
     /// Context window in tokens (32 768 when nothing is known).
     pub context_window: Sourced<u32>,
+    /// What the listing or catalog claimed, when an observed window replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advertised_context_window: Option<Sourced<u32>>,
+    /// When the observed window was stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<jiff::Timestamp>,
     /// Largest output in tokens, when known.
     pub max_output_tokens: Option<Sourced<u32>>,
     /// Accepted input kinds (text when nothing is known).

@@ -24,6 +24,8 @@ pub struct Attempt {
     pub kind: FailureKind,
     /// What it said (safe to show).
     pub message: String,
+    /// The context window its refusal stated, for a context-length failure that gave one.
+    pub stated_window: Option<u32>,
 }
 
 /// A candidate that was not tried.
@@ -408,16 +410,20 @@ impl Resilience {
                         error = %error.technical_message(),
                         "model failed before any output"
                     );
+                    let stated_window = error.stated_context_window();
                     attempts.push(Attempt {
                         candidate: candidate.clone(),
                         kind,
                         message: error.summary(),
+                        stated_window,
                     });
+                    // What the refusal states beats what was advertised: only a model with a
+                    // larger window than the one that refused can take the prompt.
+                    let refused_at = stated_window.map(u64::from).or(candidate.context_window);
                     let stop = !kind.falls_back()
-                        || (kind == FailureKind::ContextLength
-                            && candidate.context_window.is_none());
+                        || (kind == FailureKind::ContextLength && refused_at.is_none());
                     if kind == FailureKind::ContextLength {
-                        window_floor = window_floor.max(candidate.context_window);
+                        window_floor = window_floor.max(refused_at);
                     }
                     if stop {
                         skipped.extend(passed_over);

@@ -1,11 +1,12 @@
 //! Every provider's models with their capabilities and where each value came from: live
-//! discovery (the last probe), the bundled catalog, and what the configuration says.
+//! discovery (the last probe), the bundled catalog, what the configuration says, and the
+//! context windows providers stated when they refused a prompt.
 
 use netclaw_config::ProviderName;
 use netclaw_config::Settings;
 use serde::{Deserialize, Serialize};
 
-use crate::models::{BundledCatalog, ModelFacts, ModelInfo, merge_listing};
+use crate::models::{BundledCatalog, ModelFacts, ModelInfo, apply_observed_window, merge_listing};
 
 use super::Runtime;
 
@@ -72,10 +73,16 @@ impl Runtime {
                     .as_ref()
                     .filter(|r| !r.report.is_ok())
                     .map(|r| r.report.message.clone().unwrap_or_default());
-                let (models, error) = match merge_listing(live, catalog, &overrides) {
+                let (mut models, error) = match merge_listing(live, catalog, &overrides) {
                     Ok(models) => (models, error),
                     Err(e) => (Vec::new(), Some(e.to_string())),
                 };
+                let observed = self.services.observed.of_provider(provider.name);
+                for model in &mut models {
+                    if let Some(window) = observed.get(&model.id) {
+                        apply_observed_window(model, window.tokens, window.at);
+                    }
+                }
                 ModelListing {
                     provider: provider.name.to_owned(),
                     models,

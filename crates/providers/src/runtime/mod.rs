@@ -10,11 +10,13 @@
 
 mod configured;
 mod listing;
+mod observed;
 mod plan;
 mod probe;
 mod probes;
 mod resolve;
 mod services;
+mod state_map;
 
 #[cfg(test)]
 mod tests;
@@ -31,6 +33,7 @@ use crate::resilience::{Plan, Refusal, Served};
 
 pub use configured::{ConfiguredProvider, UnusableProvider};
 pub use listing::ModelListing;
+pub use observed::{ObservedWindow, ObservedWindows};
 pub use probes::{ProbeBook, ProbeRecord};
 pub use resolve::ResolveError;
 pub use services::Services;
@@ -149,11 +152,27 @@ impl Runtime {
     /// those cooling down and moving on when one fails before any output.
     pub async fn serve(&self, plan: &Plan, request: ChatRequest) -> Result<Served, Refusal> {
         let threshold = self.settings().models.switch_at_used_percent;
-        self.services
+        let result = self
+            .services
             .resilience
             .first_answer(plan, request, threshold, |candidate| {
                 self.client(&candidate.provider).map_err(|e| e.to_string())
             })
-            .await
+            .await;
+        let attempts = match &result {
+            Ok(served) => &served.attempts,
+            Err(Refusal::Failed { attempts, .. }) => attempts,
+            Err(Refusal::NoneAvailable { .. }) => return result,
+        };
+        let now = self.services.clock.now();
+        for attempt in attempts {
+            if let Some(tokens) = attempt.stated_window {
+                let candidate = &attempt.candidate;
+                self.services
+                    .observed
+                    .record(&candidate.provider, &candidate.model, tokens, now);
+            }
+        }
+        result
     }
 }

@@ -77,21 +77,25 @@ impl Runtime {
     }
 
     /// The provider's stored spelling, its login stamp and the model's known context window
-    /// (configured, else the last probe's listing, else the bundled catalog).
+    /// (configured, else the one the provider stated when it refused a prompt, else the last
+    /// probe's listing, else the bundled catalog).
     fn fill_in(&self, candidate: &mut Candidate) {
         let Some(provider) = self.provider(&candidate.provider) else {
             return;
         };
         candidate.login_stamp = provider.entry.oauth_token_expiry;
         if candidate.context_window.is_none() {
-            let live = (self.services.probes).context_window(provider.name, &candidate.model);
+            let observed = (self.services.observed)
+                .get(provider.name, &candidate.model)
+                .map(|o| o.tokens);
+            let live = || (self.services.probes).context_window(provider.name, &candidate.model);
             let catalog = || {
                 BundledCatalog::models_for(provider.descriptor?.kind)
                     .iter()
                     .find(|m| m.id == candidate.model)?
                     .context_window
             };
-            candidate.context_window = live.or_else(catalog).map(u64::from);
+            candidate.context_window = observed.or_else(live).or_else(catalog).map(u64::from);
         }
         provider.name.clone_into(&mut candidate.provider);
     }

@@ -11,7 +11,7 @@ use crate::descriptor::ProviderRegistry;
 use crate::probe::ProbeOptions;
 use crate::resilience::Resilience;
 
-use super::ProbeBook;
+use super::{ObservedWindows, ProbeBook};
 
 /// The provider types, credentials, cooldowns, probes and HTTP client of one process.
 #[derive(Debug)]
@@ -24,6 +24,8 @@ pub struct Services {
     pub resilience: Resilience,
     /// The last probe of each provider.
     pub probes: ProbeBook,
+    /// Context windows providers stated when they refused a request.
+    pub observed: ObservedWindows,
     /// The one HTTP client for chats, refreshes and probes (one pool, one set of TLS roots).
     pub http: reqwest::Client,
     /// Timeouts and retries of the chat clients; `None` uses the defaults.
@@ -34,7 +36,8 @@ pub struct Services {
 
 impl Services {
     /// The services of the home behind `store`: credentials read and refreshed through it,
-    /// cooldowns in `state/cooldowns.json`, probes in `state/probes.json`.
+    /// cooldowns in `state/cooldowns.json`, probes in `state/probes.json`, observed context
+    /// windows in `state/observed-windows.json`.
     pub fn for_home(
         store: &ConfigStore,
         env: &EnvSnapshot,
@@ -54,6 +57,7 @@ impl Services {
             credentials,
             resilience: Resilience::persistent(paths.cooldowns_file(), Arc::clone(&clock)),
             probes: ProbeBook::persistent(paths),
+            observed: ObservedWindows::persistent(paths),
             http,
             chat_http: None,
             clock,

@@ -58,6 +58,7 @@ pub(crate) async fn run(cx: &Context<'_>, provider: Option<&str>) -> Result<Exit
         return Ok(Exit::Success);
     }
     let p = cx.printer;
+    let now = jiff::Timestamp::now();
     let mut rows = vec![
         ["MODEL", "CONTEXT", "INPUT", "TOOLS", "SOURCE"]
             .map(|h| p.bold(h))
@@ -82,7 +83,7 @@ pub(crate) async fn run(cx: &Context<'_>, provider: Option<&str>) -> Result<Exit
                 },
                 p.dim(format!(
                     "context: {}, input: {}",
-                    m.context_window.source.as_str(),
+                    context_source(m, now),
                     m.input_modalities.source.as_str()
                 )),
             ]);
@@ -99,4 +100,19 @@ pub(crate) async fn run(cx: &Context<'_>, provider: Option<&str>) -> Result<Exit
         ));
     }
     Ok(Exit::Success)
+}
+
+/// Where the context window came from; an observed one says when, and what was advertised
+/// (`observed 3 hours ago, advertised 1M live`).
+fn context_source(model: &netclaw_providers::models::ModelInfo, now: jiff::Timestamp) -> String {
+    let source = model.context_window.source.as_str();
+    match (&model.advertised_context_window, model.observed_at) {
+        (Some(advertised), Some(at)) => format!(
+            "{source} {}, advertised {} {}",
+            crate::humanize::relative(at, now),
+            tokens(u64::from(advertised.value)),
+            advertised.source.as_str()
+        ),
+        _ => source.to_owned(),
+    }
 }

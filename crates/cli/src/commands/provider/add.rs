@@ -126,13 +126,17 @@ pub(crate) fn read_api_key(
                 ))
             })?
     };
-    let trimmed = key.expose_secret().trim();
-    if trimmed.is_empty() {
-        return Err(CliError::usage("the API key is empty").with_hint(format!(
+    trimmed_key(&key).ok_or_else(|| {
+        CliError::usage("the API key is empty").with_hint(format!(
             "pipe it on stdin: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
-        )));
-    }
-    Ok(SecretString::from(trimmed.to_owned()))
+        ))
+    })
+}
+
+/// The key without the spaces and newline a paste brings; `None` when nothing is left.
+pub(crate) fn trimmed_key(key: &SecretString) -> Option<SecretString> {
+    let trimmed = key.expose_secret().trim();
+    (!trimmed.is_empty()).then(|| SecretString::from(trimmed.to_owned()))
 }
 
 /// What credential to get, for which provider.
