@@ -5,6 +5,7 @@ pub mod bearer;
 pub mod chat;
 pub mod credentials;
 pub mod descriptor;
+pub mod edge;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod models;

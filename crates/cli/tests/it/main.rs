@@ -7,6 +7,7 @@ mod vendors;
 mod chat;
 mod config_commands;
 mod doctor;
+mod edge;
 mod fallback;
 mod gateway_setup;
 mod hostile_files;

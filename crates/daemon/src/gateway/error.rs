@@ -145,6 +145,9 @@ impl From<ChatError> for GatewayError {
             | ChatError::BadResponse { .. } => {
                 (StatusCode::BAD_GATEWAY, "server_error", "upstream_error")
             }
+            ChatError::Blocked { block, .. } => {
+                (StatusCode::BAD_GATEWAY, "server_error", block.as_str())
+            }
         };
         let mut gateway = Self::new(status, kind, code, message);
         gateway.retry_after_secs = error.retry_after().map(|d| d.as_secs().max(1));

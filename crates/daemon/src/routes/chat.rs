@@ -28,6 +28,7 @@ fn code(error: &ChatError) -> &'static str {
         ChatError::Timeout { .. } => "timeout",
         ChatError::Credential { .. } | ChatError::MissingAccountId { .. } => "credential",
         ChatError::BadResponse { .. } => "bad_response",
+        ChatError::Blocked { block, .. } => block.as_str(),
     }
 }
 

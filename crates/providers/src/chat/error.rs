@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::bearer::CredentialError;
+use crate::edge::{EdgeBlock, UNTRUSTED_ISSUER_REMEDY, untrusted_issuer};
 use crate::redact::Redactor;
 
 use super::event::RateLimitSnapshot;
@@ -172,6 +173,17 @@ pub enum ChatError {
         /// The provider.
         provider: ProviderRef,
     },
+    /// Something between netclaw and the vendor refused the request: a CDN's browser check,
+    /// a region block, a proxy.
+    #[error("{provider}: blocked ({}){}", .block.as_str(), detail_suffix(.detail))]
+    Blocked {
+        /// The provider.
+        provider: ProviderRef,
+        /// What blocked it.
+        block: EdgeBlock,
+        /// The server's explanation, when it sent JSON.
+        detail: Option<String>,
+    },
     /// The vendor sent something that is not its documented wire format.
     #[error("{provider}: unexpected response: {detail}")]
     BadResponse {
@@ -220,6 +232,7 @@ impl ChatError {
             | Self::Timeout { provider, .. }
             | Self::Credential { provider, .. }
             | Self::MissingAccountId { provider }
+            | Self::Blocked { provider, .. }
             | Self::BadResponse { provider, .. } => provider,
         }
     }
@@ -312,6 +325,15 @@ impl ChatError {
             } => Self::BadResponse {
                 provider,
                 detail: text(d),
+            },
+            Self::Blocked {
+                provider,
+                block,
+                detail: d,
+            } => Self::Blocked {
+                provider,
+                block,
+                detail: detail(d),
             },
             other @ (Self::Timeout { .. }
             | Self::Credential { .. }
@@ -417,6 +439,7 @@ impl ChatError {
             Self::BadResponse { .. } => {
                 format!("{label} sent a response netclaw could not understand")
             }
+            Self::Blocked { block, .. } => block.describe(label),
         }
     }
 
@@ -461,9 +484,35 @@ impl Hint for ChatError {
             Self::ContextLengthExceeded { .. } => {
                 Some("shorten the conversation or pick a model with a larger context window".into())
             }
+            Self::Network { detail, .. } if untrusted_issuer(detail) => {
+                Some(UNTRUSTED_ISSUER_REMEDY.to_owned())
+            }
             Self::Network { .. } | Self::Timeout { .. } => Some(format!(
                 "run `netclaw provider probe {}` to check the endpoint",
                 provider.name
+            )),
+            Self::Blocked { block, .. } => Some(block.remedy().to_owned()),
+            Self::RateLimited {
+                usage_limit: true, ..
+            } => Some(format!(
+                "`{}` is skipped until the reset; to keep working meanwhile, set a fallback: `netclaw model set fallback <provider>/<model>`",
+                provider.name
+            )),
+            Self::RateLimited { .. } => Some(
+                "wait a moment and try again, or set a fallback model: `netclaw model set fallback <provider>/<model>`"
+                    .to_owned(),
+            ),
+            Self::Server { status: None, .. } => Some(
+                "try again, or set a fallback model: `netclaw model set fallback <provider>/<model>`"
+                    .to_owned(),
+            ),
+            Self::Server { .. } => Some(format!(
+                "netclaw retried already; try again later, check with `netclaw provider probe {}`, or set a fallback model: `netclaw model set fallback <provider>/<model>`",
+                provider.name
+            )),
+            Self::QuotaExceeded { .. } => Some(format!(
+                "check the plan and billing of the account behind `{}`, or log in with another: `netclaw provider login {}`",
+                provider.name, provider.name
             )),
             _ => None,
         }

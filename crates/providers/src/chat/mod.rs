@@ -14,6 +14,7 @@ mod error;
 mod event;
 mod ndjson;
 mod ollama;
+mod progress;
 mod request;
 mod responses;
 mod settings;
@@ -34,6 +35,7 @@ pub use error::{ChatError, ProviderRef, TimeoutPhase};
 pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamEvent, Usage};
 pub use ndjson::NdjsonParser;
 pub use ollama::OllamaClient;
+pub use progress::{Progress, ProgressSink};
 pub use request::{
     ChatRequest, ContentPart, ImageSource, Message, ReasoningEffort, Relay, RelayApi, ToolCall,
     ToolChoice, ToolDefinition,

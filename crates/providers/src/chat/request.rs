@@ -40,6 +40,9 @@ pub struct ChatRequest {
     /// instead of one built from the fields above, and streams the upstream's events back.
     #[serde(skip)]
     pub relay: Option<Relay>,
+    /// Who hears about retries while the caller waits for the first output.
+    #[serde(skip)]
+    pub progress: super::ProgressSink,
 }
 
 /// The vendor APIs a client's body can be relayed in.

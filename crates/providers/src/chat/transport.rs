@@ -16,11 +16,13 @@ use crate::redact::Redactor;
 use super::error::{ChatError, TimeoutPhase};
 use super::event::StreamEvent;
 use super::ndjson::NdjsonParser;
+use super::progress::Progress;
 use super::request::{ChatRequest, RelayApi};
 use super::settings::HttpSettings;
 use super::sse::SseParser;
 use super::stream::ChatStream;
 use super::wire::{Decoder, Framing, Relaying, Wire};
+use crate::edge::EdgeBlock;
 
 /// Everything a client needs to run requests; shared by all streams of one client.
 #[derive(Debug)]
@@ -224,6 +226,13 @@ impl Run {
         if !any_output && error.is_retryable() && within_wait && self.retries < policy.max_retries {
             self.retries += 1;
             let delay = policy.delay(self.retries, retry_after);
+            self.request.progress.report(&Progress::Retrying {
+                provider: self.transport.wire.provider().label.clone(),
+                attempt: self.retries,
+                of: policy.max_retries,
+                after: delay,
+                reason: error.summary(),
+            });
             tracing::warn!(
                 provider = %self.transport.wire.provider().name,
                 retry = self.retries,
@@ -285,9 +294,17 @@ impl Run {
             let response = match tokio::time::timeout(headers_timeout, builder.send()).await {
                 Ok(Ok(response)) => response,
                 Ok(Err(error)) => {
-                    return Err(ChatError::Network {
-                        provider: provider.clone(),
-                        detail: error_chain(&error),
+                    let detail = error_chain(&error);
+                    return Err(match EdgeBlock::of_transport(&detail) {
+                        Some(block) => ChatError::Blocked {
+                            provider: provider.clone(),
+                            block,
+                            detail: Some(detail),
+                        },
+                        None => ChatError::Network {
+                            provider: provider.clone(),
+                            detail,
+                        },
                     });
                 }
                 Err(_) => {
@@ -324,6 +341,14 @@ impl Run {
             }
             let headers = response.headers().clone();
             let body = read_error_body(response, headers_timeout).await;
+            if let Some(block) = EdgeBlock::of_response(status.as_u16(), &headers, body.as_bytes())
+            {
+                return Err(ChatError::Blocked {
+                    provider: provider.clone(),
+                    block,
+                    detail: super::wire::error_detail(&body),
+                });
+            }
             return Err(transport.wire.http_error(status, &headers, &body));
         }
     }

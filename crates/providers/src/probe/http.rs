@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{ProbeClass, ProbeFailure, status};
+use crate::edge::{EdgeBlock, UNTRUSTED_ISSUER_REMEDY, untrusted_issuer};
 
 /// A client and the probe's timeout.
 #[derive(Debug, Clone, Copy)]
@@ -55,12 +56,13 @@ impl<'a> ProbeHttp<'a> {
             .await
             .map_err(|e| self.transport_failure(&e))?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| self.transport_failure(&e))?;
         if !status.is_success() {
-            return Err(status::fail_for_status(label, status, &body));
+            return Err(status::fail_for_status(label, status, &headers, &body));
         }
         serde_json::from_slice(&body).map_err(|e| invalid(label, &e.to_string()))
     }
@@ -70,14 +72,19 @@ impl<'a> ProbeHttp<'a> {
             return timed_out(self.timeout);
         }
         let chain = error_chain(err);
+        if let Some(block) = EdgeBlock::of_transport(&chain) {
+            return status::blocked("the endpoint", block);
+        }
         let lower = chain.to_ascii_lowercase();
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+            let remedy = if untrusted_issuer(&chain) {
+                UNTRUSTED_ISSUER_REMEDY
+            } else {
+                "Check the endpoint URL and its certificate"
+            };
             return ProbeFailure::new(
                 ProbeClass::Tls,
-                format!(
-                    "TLS connection failed: {}. Check the endpoint URL and its certificate.",
-                    innermost(err)
-                ),
+                format!("TLS connection failed: {}. {remedy}.", innermost(err)),
             );
         }
         let reason = io_reason(err).unwrap_or_else(|| innermost(err));

@@ -51,6 +51,12 @@ pub enum ProbeClass {
     Timeout,
     /// The TLS handshake failed.
     Tls,
+    /// A CDN in front of the vendor answered with a browser check instead of the API.
+    EdgeChallenge,
+    /// The vendor does not serve the country or region the request comes from.
+    RegionBlocked,
+    /// A proxy refused the request.
+    Proxy,
     /// The provider answered something netclaw cannot use (404, invalid JSON, missing fields).
     BadResponse,
     /// The stored login can no longer be refreshed; `netclaw provider login <name>` is needed.
@@ -71,6 +77,9 @@ impl ProbeClass {
             Self::Unreachable => "unreachable",
             Self::Timeout => "timeout",
             Self::Tls => "tls",
+            Self::EdgeChallenge => "edge_challenge",
+            Self::RegionBlocked => "region_blocked",
+            Self::Proxy => "proxy",
             Self::BadResponse => "bad_response",
             Self::ReauthRequired => "reauth_required",
             Self::NotConfigured => "not_configured",

@@ -1,9 +1,11 @@
 //! Mapping a provider's HTTP error status to a probe class and a message that says what to do.
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::{ProbeClass, ProbeFailure};
+use crate::edge::EdgeBlock;
 
 /// Longest server detail quoted in a message.
 const MAX_DETAIL_CHARS: usize = 300;
@@ -41,8 +43,42 @@ fn is_quota(body: &[u8]) -> bool {
         })
 }
 
-/// Classifies a non-success status from `label`'s model listing.
-pub(crate) fn fail_for_status(label: &str, status: StatusCode, body: &[u8]) -> ProbeFailure {
+/// An edge failure as a probe failure: what happened, then the remedy.
+pub(crate) fn blocked(label: &str, block: EdgeBlock) -> ProbeFailure {
+    let class = match block {
+        EdgeBlock::Challenge => ProbeClass::EdgeChallenge,
+        EdgeBlock::RegionBlocked => ProbeClass::RegionBlocked,
+        EdgeBlock::Proxy => ProbeClass::Proxy,
+    };
+    ProbeFailure::new(
+        class,
+        format!(
+            "{}. {}.",
+            capitalized(&block.describe(label)),
+            capitalized(block.remedy())
+        ),
+    )
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Classifies a non-success answer from `label`'s model listing: an edge failure first (a CDN,
+/// a region block, a proxy), else by status.
+pub(crate) fn fail_for_status(
+    label: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ProbeFailure {
+    if let Some(block) = EdgeBlock::of_response(status.as_u16(), headers, body) {
+        return blocked(label, block);
+    }
     let detail = detail(body);
     let code = status.as_u16();
     match code {

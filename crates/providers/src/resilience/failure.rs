@@ -24,6 +24,8 @@ pub enum FailureKind {
     Credential,
     /// The prompt does not fit the model's context window.
     ContextLength,
+    /// A CDN, a region block or a proxy stood in the way; another provider may be reachable.
+    Blocked,
     /// The request itself was refused (bad tool schema, invalid image, unknown model) or the
     /// vendor answered something unreadable: another model would not help.
     Caller,
@@ -49,6 +51,7 @@ impl FailureKind {
             | ChatError::Unauthorized { .. }
             | ChatError::MissingAccountId { .. } => Self::Credential,
             ChatError::ContextLengthExceeded { .. } => Self::ContextLength,
+            ChatError::Blocked { .. } => Self::Blocked,
             ChatError::BadRequest { .. }
             | ChatError::Unsupported { .. }
             | ChatError::BadResponse { .. } => Self::Caller,
@@ -73,6 +76,7 @@ impl FailureKind {
             Self::ReauthRequired => "reauth_required",
             Self::Credential => "credential",
             Self::ContextLength => "context_length_exceeded",
+            Self::Blocked => "blocked",
             Self::Caller => "bad_request",
         }
     }

@@ -4,7 +4,7 @@
 use futures_util::StreamExt;
 use netclaw_config::ProviderName;
 use netclaw_daemon::api::{ChatEvent, ChatRequest as DaemonChatRequest};
-use netclaw_providers::chat::{ChatRequest, Message, StreamEvent, Usage};
+use netclaw_providers::chat::{ChatRequest, Message, Progress, ProgressSink, StreamEvent, Usage};
 
 use super::Target;
 use super::backend::Backend;
@@ -38,12 +38,11 @@ pub(super) async fn answer(
     messages: &[Message],
 ) -> Result<String, CliError> {
     let p = cx.printer;
-    let spinner = Some(Spinner::start(p, "Thinking…"));
-    let mut spinner = spinner;
+    let mut spinner = Some(Spinner::start(p, "Thinking…"));
     let mut text = String::new();
     let mut usage: Option<Usage> = None;
     let mut served = format!("{}/{}", target.provider, target.model);
-    let mut on_text = |piece: &str, text: &mut String| {
+    let on_text = |piece: &str, text: &mut String, spinner: &mut Option<Spinner>| {
         spinner.take();
         p.data_raw(piece);
         text.push_str(piece);
@@ -69,7 +68,7 @@ pub(super) async fn answer(
                         );
                         served = format!("{}/{}", by.provider, by.model);
                     }
-                    ChatEvent::Text { text: piece } => on_text(&piece, &mut text),
+                    ChatEvent::Text { text: piece } => on_text(&piece, &mut text, &mut spinner),
                     ChatEvent::Usage(u) => usage = Some(u),
                     ChatEvent::Error(body) => {
                         let error = CliError::new(body.message);
@@ -84,8 +83,27 @@ pub(super) async fn answer(
             }
         }
         Backend::Direct(direct) => {
-            let request = ChatRequest::new(&target.model, messages.to_vec());
-            let answer = direct.runtime.serve(&direct.plan, request).await;
+            let (progress, mut heard) = tokio::sync::mpsc::unbounded_channel();
+            let request = ChatRequest {
+                progress: ProgressSink::new(move |news: &Progress| {
+                    // The receiver lives until the answer is served; nothing is lost before.
+                    let _ = progress.send(news.clone());
+                }),
+                ..ChatRequest::new(&target.model, messages.to_vec())
+            };
+            let serve = direct.runtime.serve(&direct.plan, request);
+            tokio::pin!(serve);
+            // A failure that is retried says so while the wait goes on, instead of seconds of
+            // silence before an error.
+            let answer = loop {
+                tokio::select! {
+                    answer = &mut serve => break answer,
+                    Some(news) = heard.recv() => match &spinner {
+                        Some(spinner) if p.animations() => spinner.set_message(format!("{news}…")),
+                        _ => p.message(p.dim(news)),
+                    },
+                }
+            };
             let answered = match answer {
                 Ok(answered) => answered,
                 Err(refusal) => return Err(CliError::hinted(refusal.message(), &refusal)),
@@ -101,7 +119,9 @@ pub(super) async fn answer(
             let mut stream = answered.into_stream();
             while let Some(event) = stream.next().await {
                 match event {
-                    Ok(StreamEvent::TextDelta { text: piece }) => on_text(&piece, &mut text),
+                    Ok(StreamEvent::TextDelta { text: piece }) => {
+                        on_text(&piece, &mut text, &mut spinner);
+                    }
                     Ok(StreamEvent::Usage(u)) => usage = Some(u),
                     Ok(StreamEvent::Done { .. }) => break,
                     Ok(_) => {}
