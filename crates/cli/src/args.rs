@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use netclaw_config::EnvVars;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,6 +21,32 @@ Exit codes:
   2  usage error, or `provider probe`: a login expires soon and cannot be renewed
   130  interrupted";
 
+/// The command tree, with `netclaw --help` ending in the environment variables netclaw reads
+/// (from [`netclaw_config::EnvVars::DOCUMENTED`], the one place that reads them).
+pub(crate) fn command_with_environment() -> clap::Command {
+    use clap::CommandFactory;
+    let width = EnvVars::DOCUMENTED
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let variables: Vec<String> = EnvVars::DOCUMENTED
+        .iter()
+        .map(|(name, what)| format!("  {name:<width$}  {what}"))
+        .collect();
+    Cli::command()
+        .after_help(format!(
+            "{EXAMPLES}\n\n`netclaw --help` also lists the environment variables netclaw reads."
+        ))
+        .after_long_help(format!(
+            "{EXAMPLES}\n\nEnvironment:\n{}",
+            variables.join("\n")
+        ))
+}
+
+/// Where the options every command takes are listed, apart from the command's own.
+const GLOBAL: &str = "Global options";
+
 /// netclaw: use every LLM you pay for from one place.
 #[derive(Debug, Parser)]
 #[command(
@@ -32,16 +59,16 @@ Exit codes:
 )]
 pub(crate) struct Cli {
     /// The netclaw home (default `$NETCLAW_HOME`, else `~/.netclaw`).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub(crate) home: Option<PathBuf>,
     /// Machine-readable JSON on stdout (listings and status commands).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub(crate) json: bool,
     /// Print only data and errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub(crate) quiet: bool,
     /// More detail (token usage, timings, technical causes).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub(crate) verbose: u8,
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -121,6 +148,7 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ProviderCommand {
+    #[command(after_help = "Examples:\n  netclaw provider list\n  netclaw provider list --json")]
     /// List providers with their credential source, token expiry and last probe.
     List,
     /// Add a provider; validates it with a live probe before anything is written.
@@ -131,16 +159,23 @@ pub(crate) enum ProviderCommand {
         after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device"
     )]
     Login(ProviderLoginArgs),
+    #[command(
+        after_help = "Examples:\n  netclaw provider logout work        revokes the login where the server allows it"
+    )]
     /// Delete a provider's stored tokens.
     Logout {
         /// The provider.
         name: String,
     },
+    #[command(
+        after_help = "Examples:\n  netclaw provider remove old-key\n  netclaw model set main work/gpt-5.5 && netclaw provider remove old-key"
+    )]
     /// Remove a provider from both files (refused while a model role uses it).
     Remove {
         /// The provider.
         name: String,
     },
+    #[command(after_help = "Examples:\n  netclaw provider rename openai work")]
     /// Rename a provider in both files and in the model roles.
     Rename {
         /// The current name.
@@ -255,12 +290,18 @@ pub(crate) enum RoleArg {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ModelCommand {
+    #[command(
+        after_help = "Examples:\n  netclaw model list\n  netclaw model list --provider work --json"
+    )]
     /// Every provider's models with context window, modalities, tools and provenance.
     List {
         /// Only this provider's models.
         #[arg(long)]
         provider: Option<String>,
     },
+    #[command(
+        after_help = "Examples:\n  netclaw model set main work/gpt-5.5\n  netclaw model set fallback claude/claude-sonnet-4-5 --strict\n  netclaw model set compaction local/llama3.1:8b --context-window 32768"
+    )]
     /// Choose the model for a role.
     Set {
         /// The role.
@@ -276,6 +317,9 @@ pub(crate) enum ModelCommand {
         #[arg(long)]
         strict: bool,
     },
+    #[command(
+        after_help = "Examples:\n  netclaw model clear fallback\n  netclaw model clear compaction"
+    )]
     /// Clear an optional role (fallback or compaction).
     Clear {
         /// The role (the main model can be replaced, not cleared).
@@ -333,14 +377,21 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DaemonCommand {
+    #[command(
+        after_help = "Examples:\n  netclaw daemon start\n  netclaw daemon start --port 0        any free port"
+    )]
     /// Start the daemon in the background and wait until it answers.
     Start {
         /// Port to listen on, `0` = any free port (default `Daemon.Port`, else 5199).
         #[arg(long, value_name = "N")]
         port: Option<u16>,
     },
+    #[command(after_help = "Examples:\n  netclaw daemon stop")]
     /// Stop the daemon gracefully.
     Stop,
+    #[command(
+        after_help = "Examples:\n  netclaw daemon install\n  netclaw daemon install --print      show the unit, change nothing"
+    )]
     /// Start the daemon at login and restart it on failure (systemd user unit on Linux,
     /// launchd agent on macOS).
     Install {
@@ -348,16 +399,22 @@ pub(crate) enum DaemonCommand {
         #[arg(long)]
         print: bool,
     },
+    #[command(after_help = "Examples:\n  netclaw daemon uninstall")]
     /// Remove what `daemon install` installed.
     Uninstall,
+    #[command(after_help = "Examples:\n  netclaw daemon status\n  netclaw daemon status --json")]
     /// Whether the daemon runs, where, and since when.
     Status,
+    #[command(
+        after_help = "Examples:\n  netclaw daemon run                  logs to the terminal; Ctrl-C stops it"
+    )]
     /// Run the daemon in the foreground.
     Run {
         /// Port to listen on, `0` = any free port (default `Daemon.Port`, else 5199).
         #[arg(long, value_name = "N")]
         port: Option<u16>,
     },
+    #[command(after_help = "Examples:\n  netclaw daemon logs -n 200\n  netclaw daemon logs -f")]
     /// Print the daemon log.
     Logs {
         /// Only the last N lines.
@@ -378,6 +435,9 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum GatewayCommand {
+    #[command(
+        after_help = "Examples:\n  eval \"$(netclaw gateway env --key shell)\"\n  netclaw gateway env --shell fish | source"
+    )]
     /// Print the export lines for OpenAI clients (OPENAI_BASE_URL, OPENAI_API_KEY) and
     /// Anthropic clients (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN).
     Env {
@@ -388,6 +448,9 @@ pub(crate) enum GatewayCommand {
         #[arg(long, value_enum, default_value = "sh")]
         shell: crate::commands::gateway::Shell,
     },
+    #[command(
+        after_help = "Examples:\n  netclaw gateway setup codex\n  netclaw gateway setup claude --key claude --write"
+    )]
     /// Print (or with --write, merge into the client's configuration, keeping a .bak) what
     /// points Codex or Claude Code at netclaw.
     Setup {
@@ -416,6 +479,9 @@ survives daemon restarts, and never opens the management API. Only a hash of it 
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum KeyCommand {
+    #[command(
+        after_help = "Examples:\n  netclaw key create editor\n  netclaw key create codex --models work/gpt-5.5 --expires 30d"
+    )]
     /// Create a key and print it once (only its hash is stored).
     Create {
         /// A name for the key (what uses it: `editor`, `codex`).
@@ -428,8 +494,10 @@ pub(crate) enum KeyCommand {
         #[arg(long, value_name = "DURATION")]
         expires: Option<String>,
     },
+    #[command(after_help = "Examples:\n  netclaw key list\n  netclaw key list --json")]
     /// List keys: name, start, created, last used, models, expiry (never the key).
     List,
+    #[command(after_help = "Examples:\n  netclaw key revoke editor")]
     /// Revoke a key; a running daemon refuses it within a second.
     Revoke {
         /// The key's name.
@@ -445,12 +513,16 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SecretsCommand {
+    #[command(
+        after_help = "Examples:\n  printf %s \"$KEY\" | netclaw secrets set Providers.work.ApiKey\n  netclaw secrets set Providers.work.ApiKey        asks (hidden)"
+    )]
     /// Store a secret; the value comes from stdin or a hidden prompt, never from arguments.
     Set {
         /// `Providers.<name>.<Field>`.
         #[arg(value_name = "DOTTED.KEY")]
         key: String,
     },
+    #[command(after_help = "Examples:\n  netclaw secrets list\n  netclaw secrets list --json")]
     /// List stored secret names (never values).
     List,
 }
@@ -463,10 +535,15 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConfigCommand {
+    #[command(after_help = "Examples:\n  netclaw config path\n  netclaw config path --json")]
     /// Print where every file lives.
     Path,
+    #[command(
+        after_help = "Examples:\n  netclaw config show\n  NETCLAW_Daemon__Port=7100 netclaw config show      with an override"
+    )]
     /// Print the effective configuration with secrets masked.
     Show,
+    #[command(after_help = "Examples:\n  netclaw config migrate")]
     /// Rewrite `netclaw.json` at the current version (keeps a `.bak`).
     Migrate,
 }

@@ -24,7 +24,6 @@ mod spinner;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use netclaw_config::{EnvSnapshot, EnvVars};
 
 pub use browser::{BrowserOpener, SystemBrowser};
@@ -77,7 +76,10 @@ where
     T: Into<OsString> + Clone,
 {
     let no_color = env.is_set(EnvVars::NO_COLOR);
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = args::command_with_environment()
+        .try_get_matches_from(args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let printer = Printer::new(io.terminal, false, 0, no_color);

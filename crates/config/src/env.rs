@@ -43,6 +43,61 @@ impl EnvVars {
     pub const XDG_CONFIG_HOME: &'static str = "XDG_CONFIG_HOME";
     /// Where the Codex CLI keeps its configuration (`netclaw gateway setup codex`).
     pub const CODEX_HOME: &'static str = "CODEX_HOME";
+
+    /// What a user may set, with what each one does: the `Environment:` section of
+    /// `netclaw --help`. The HTTP stack reads the proxy and certificate variables itself.
+    pub const DOCUMENTED: &'static [(&'static str, &'static str)] = &[
+        (Self::NETCLAW_HOME, "the netclaw home (default ~/.netclaw)"),
+        (
+            Self::NETCLAW_AGE_IDENTITY,
+            "the secrets file's age identity: a path, or the key itself",
+        ),
+        (
+            "NETCLAW_<Key>__<Key>…",
+            "any setting, `__` nests: NETCLAW_Daemon__Port=7100",
+        ),
+        (
+            Self::NETCLAW_LOG,
+            "log filter (`debug`, `netclaw_providers=trace`)",
+        ),
+        (
+            Self::NETCLAW_DAEMON_BIN,
+            "the daemon binary `daemon start` runs",
+        ),
+        (
+            Self::OPENAI_API_KEY,
+            "the key of an `openai` provider that has none stored",
+        ),
+        (
+            Self::ANTHROPIC_API_KEY,
+            "the key of an `anthropic` provider that has none stored",
+        ),
+        (
+            Self::OPENROUTER_API_KEY,
+            "the key of an `openrouter` provider that has none stored",
+        ),
+        (Self::NO_COLOR, "no colour in the output"),
+        (
+            Self::BROWSER,
+            "the browser for login pages (none over SSH or with no display)",
+        ),
+        (
+            Self::CODEX_HOME,
+            "Codex's home for `gateway setup codex` (default ~/.codex)",
+        ),
+        (
+            Self::XDG_CONFIG_HOME,
+            "where `daemon install` puts its systemd unit",
+        ),
+        (
+            "HTTPS_PROXY, NO_PROXY",
+            "the proxy for vendor requests, hosts that bypass it",
+        ),
+        (
+            "SSL_CERT_FILE",
+            "a CA bundle to trust (a TLS-inspecting proxy's)",
+        ),
+    ];
 }
 
 /// A frozen copy of the process environment.

@@ -2,7 +2,7 @@
 
 use clap::{CommandFactory, Parser};
 
-use super::Cli;
+use super::{Cli, command_with_environment};
 use crate::options::Task;
 
 #[test]
@@ -85,4 +85,54 @@ fn globals_work_after_the_subcommand() {
 fn no_subcommand_opens_the_managers() {
     assert!(matches!(task_of(&["provider"]), Task::ProviderManager));
     assert!(matches!(task_of(&["model"]), Task::ModelManager));
+}
+
+/// Every command, by its full name, with the text after its options.
+fn pages(command: &clap::Command, prefix: &str, out: &mut Vec<(String, String)>) {
+    let name = format!("{prefix}{}", command.get_name());
+    let after = command
+        .get_after_long_help()
+        .or_else(|| command.get_after_help())
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    out.push((name.clone(), after));
+    for sub in command.get_subcommands() {
+        pages(sub, &format!("{name} "), out);
+    }
+}
+
+#[test]
+fn every_help_page_has_examples_of_its_own_command() {
+    let mut all = Vec::new();
+    pages(&Cli::command(), "", &mut all);
+    let missing: Vec<&str> = all
+        .iter()
+        .filter(|(name, after)| !after.contains("Examples:") || !after.contains(name.as_str()))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(missing.is_empty(), "no examples of themselves: {missing:?}");
+}
+
+#[test]
+fn the_long_help_lists_every_documented_environment_variable() {
+    let help = command_with_environment().render_long_help().to_string();
+    for (name, _) in netclaw_config::EnvVars::DOCUMENTED {
+        assert!(help.contains(name), "`{name}` missing from:\n{help}");
+    }
+    let short = command_with_environment().render_help().to_string();
+    assert!(short.contains("`netclaw --help` also lists the environment variables"));
+}
+
+#[test]
+fn global_options_are_listed_apart_from_a_commands_own() {
+    let mut command = command_with_environment();
+    command.build();
+    let add = command
+        .find_subcommand_mut("provider")
+        .and_then(|p| p.find_subcommand_mut("add"))
+        .unwrap();
+    let help = add.render_long_help().to_string();
+    let (own, global) = help.split_once("Global options:").unwrap();
+    assert!(own.contains("--endpoint") && !own.contains("--home"), "{help}");
+    assert!(global.contains("--home") && global.contains("--json"), "{help}");
 }
