@@ -7,6 +7,7 @@ mod claude_code;
 mod codex_cli;
 mod corrupt_secrets;
 mod crash;
+mod daemon_start;
 mod demo;
 mod oidc_peer;
 mod openai_sdk;

@@ -118,6 +118,8 @@ pub(crate) async fn start(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, C
         args.push("--port".into());
         args.push(port.to_string());
     }
+    // What the daemon writes from here on is this start's; its error is the one to show.
+    let log_start = std::fs::metadata(home.paths.daemon_log_file()).map_or(0, |m| m.len());
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -161,12 +163,8 @@ pub(crate) async fn start(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, C
             return Ok(Exit::Success);
         }
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(
-                CliError::new(format!("the daemon exited at start ({status})")).with_hint(format!(
-                    "see `netclaw daemon logs` (`{}`)",
-                    home.paths.daemon_log_file().display()
-                )),
-            );
+            drop(spinner);
+            return Err(start_failure(&home, log_start, &status.to_string()));
         }
         if started.elapsed() > WAIT {
             return Err(CliError::new("the daemon did not answer within 15 seconds")
@@ -174,6 +172,35 @@ pub(crate) async fn start(cx: &Context<'_>, port: Option<u16>) -> Result<Exit, C
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// Why the daemon exited at start: the `error:` it wrote to the log since `log_start`, with
+/// its causes and hint, else the exit status and where the log is.
+fn start_failure(home: &Home, log_start: u64, status: &str) -> CliError {
+    let log_file = home.paths.daemon_log_file();
+    let written = std::fs::read(&log_file)
+        .ok()
+        .and_then(|bytes| bytes.get(usize::try_from(log_start).ok()?..).map(<[u8]>::to_vec))
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    let see_log = format!("see `netclaw daemon logs` (`{}`)", log_file.display());
+    let lines: Vec<&str> = written.lines().map(str::trim_end).collect();
+    let Some(at) = lines.iter().rposition(|l| l.starts_with("error: ")) else {
+        return CliError::new(format!("the daemon exited at start ({status})")).with_hint(see_log);
+    };
+    let mut error = CliError::new(format!(
+        "the daemon could not start: {}",
+        &lines[at]["error: ".len()..]
+    ));
+    let mut hint = None;
+    for line in &lines[at + 1..] {
+        if let Some(cause) = line.strip_prefix("caused by: ") {
+            error = error.with_cause(cause);
+        } else if let Some(text) = line.strip_prefix("hint: ") {
+            hint = Some(text.to_owned());
+        }
+    }
+    error.with_hint(hint.unwrap_or(see_log))
 }
 
 /// `daemon stop`: SIGTERM, then wait until it is gone.
