@@ -133,6 +133,12 @@ fn global_options_are_listed_apart_from_a_commands_own() {
         .unwrap();
     let help = add.render_long_help().to_string();
     let (own, global) = help.split_once("Global options:").unwrap();
-    assert!(own.contains("--endpoint") && !own.contains("--home"), "{help}");
-    assert!(global.contains("--home") && global.contains("--json"), "{help}");
+    assert!(
+        own.contains("--endpoint") && !own.contains("--home"),
+        "{help}"
+    );
+    assert!(
+        global.contains("--home") && global.contains("--json"),
+        "{help}"
+    );
 }

@@ -180,7 +180,11 @@ fn start_failure(home: &Home, log_start: u64, status: &str) -> CliError {
     let log_file = home.paths.daemon_log_file();
     let written = std::fs::read(&log_file)
         .ok()
-        .and_then(|bytes| bytes.get(usize::try_from(log_start).ok()?..).map(<[u8]>::to_vec))
+        .and_then(|bytes| {
+            bytes
+                .get(usize::try_from(log_start).ok()?..)
+                .map(<[u8]>::to_vec)
+        })
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .unwrap_or_default();
     let see_log = format!("see `netclaw daemon logs` (`{}`)", log_file.display());

@@ -69,15 +69,27 @@ pub(crate) fn show_screen(
         p.message("");
     }
     if cx.input.is_tty() {
-        p.message(
-            p.dim("Type `c` + Enter to copy the URL, Enter to open it, or paste the redirect URL."),
-        );
+        p.message(p.dim(keys_line(browser_blocked(&cx.env, no_browser))));
     }
     p.message("Can't reach the callback? Paste the redirect URL from the browser's address bar here and press Enter:");
 }
 
+/// What the keys do while the login waits. Enter opens the browser only where one may open:
+/// over SSH it would open on the wrong machine, so the screen does not offer it.
+fn keys_line(blocked: Option<NoBrowser>) -> &'static str {
+    match blocked {
+        None => "Type `c` + Enter to copy the URL, Enter to open it, or paste the redirect URL.",
+        Some(_) => "Type `c` + Enter to copy the URL, or paste the redirect URL.",
+    }
+}
+
 /// Reacts to a `c` or an empty line; returns the pasted text otherwise.
-pub(crate) fn handle_typed(cx: &Context<'_>, line: &str, url: &str) -> Option<String> {
+pub(crate) fn handle_typed(
+    cx: &Context<'_>,
+    line: &str,
+    url: &str,
+    no_browser: bool,
+) -> Option<String> {
     match classify(line) {
         Typed::Copy => {
             cx.printer.stderr_raw(&osc52(url));
@@ -85,8 +97,16 @@ pub(crate) fn handle_typed(cx: &Context<'_>, line: &str, url: &str) -> Option<St
             None
         }
         Typed::Open => {
-            if let Err(e) = cx.browser.open(url) {
-                cx.printer.warning(format!("could not open a browser: {e}"));
+            match browser_blocked(&cx.env, no_browser) {
+                Some(reason) => cx.printer.message(format!(
+                    "Not opening a browser ({}); open the URL above where you have one.",
+                    reason.reason()
+                )),
+                None => {
+                    if let Err(e) = cx.browser.open(url) {
+                        cx.printer.warning(format!("could not open a browser: {e}"));
+                    }
+                }
             }
             None
         }
@@ -129,7 +149,10 @@ pub(crate) async fn login(
         }
     };
     let callback = listener.serve(&pending.state, DEFAULT_CALLBACK_TIMEOUT, exchange);
-    let tokens = race_paste(cx, callback, &url, |text| paste(client, &pending, text)).await;
+    let tokens = race_paste(cx, callback, &url, no_browser, |text| {
+        paste(client, &pending, text)
+    })
+    .await;
     tokens.map_err(|e| login_error(e, name))
 }
 
@@ -152,6 +175,7 @@ pub(crate) async fn race_paste<T, Fut>(
     cx: &Context<'_>,
     callback: impl Future<Output = Result<T, OAuthError>>,
     url: &str,
+    no_browser: bool,
     on_paste: impl Fn(String) -> Fut,
 ) -> Result<T, OAuthError>
 where
@@ -168,7 +192,7 @@ where
                     stdin_open = false;
                     continue;
                 };
-                let Some(text) = spinner.suspend(|| handle_typed(cx, &line, url)) else {
+                let Some(text) = spinner.suspend(|| handle_typed(cx, &line, url, no_browser)) else {
                     continue;
                 };
                 match on_paste(text).await {
@@ -179,6 +203,19 @@ where
                     }),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NoBrowser, keys_line};
+
+    #[test]
+    fn the_keys_line_offers_to_open_a_browser_only_where_one_may_open() {
+        assert!(keys_line(None).contains("Enter to open it"));
+        for blocked in [NoBrowser::Ssh, NoBrowser::Flag, NoBrowser::NoDisplay] {
+            assert!(!keys_line(Some(blocked)).contains("open it"), "{blocked:?}");
         }
     }
 }

@@ -90,7 +90,7 @@ pub(crate) async fn login(
             }
         }
     };
-    race_paste(cx, callback, &url, on_paste)
+    race_paste(cx, callback, &url, no_browser, on_paste)
         .await
         .map_err(|e| super::login_error(e, name))
 }
