@@ -224,7 +224,8 @@ pub(crate) struct ProviderAddArgs {
     /// Read the API key from stdin (never pass keys as arguments).
     #[arg(long)]
     pub(crate) api_key_stdin: bool,
-    /// Save even when the probe fails.
+    /// Save without the live check (for a server that is not reachable from here yet); check
+    /// it later with `netclaw provider probe <name>`.
     #[arg(long)]
     pub(crate) skip_probe: bool,
 }

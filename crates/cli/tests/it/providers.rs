@@ -124,7 +124,11 @@ async fn add_refuses_to_save_when_the_probe_fails() {
         )
         .await;
     saved.expect_code(0);
-    assert!(saved.stderr.contains("saving anyway"), "{}", saved.stderr);
+    assert!(
+        saved.stderr.contains("Not checked (--skip-probe)"),
+        "{}",
+        saved.stderr
+    );
     let probe = netclaw
         .run(&["provider", "probe", "--all", "--json"], "")
         .await;

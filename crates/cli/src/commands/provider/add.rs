@@ -293,27 +293,26 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
         retry: &retry,
     };
     let credential = obtain(cx, &http, &wanted).await?;
-    let checking = format!("Checking `{name}`…");
-    let report = probe_with(cx, &http, &home, name, &entry, &credential, &checking).await;
-    let now = Timestamp::now();
-    if !report.is_ok() {
+    // `--skip-probe` saves without asking the provider anything: for a server that is not up
+    // yet, or a network that cannot reach it from here.
+    let report = if options.skip_probe {
+        None
+    } else {
+        let checking = format!("Checking `{name}`…");
+        Some(probe_with(cx, &http, &home, name, &entry, &credential, &checking).await)
+    };
+    if let Some(report) = report.as_ref().filter(|r| !r.is_ok()) {
         let message = report
             .message
             .clone()
             .unwrap_or_else(|| report.class.as_str().to_owned());
-        if !options.skip_probe {
-            return Err(CliError::new(format!(
-                "`{name}` did not pass the check ({}); nothing was saved",
-                report.class.as_str()
-            ))
-            .with_cause(message)
-            .with_hint(
-                "fix the cause and run the command again, or add `--skip-probe` to save it anyway",
-            ));
-        }
-        cx.printer.warning(format!(
-            "`{name}` did not pass the check ({}): {message}; saving anyway (--skip-probe)",
+        return Err(CliError::new(format!(
+            "`{name}` did not pass the check ({}); nothing was saved",
             report.class.as_str()
+        ))
+        .with_cause(message)
+        .with_hint(
+            "fix the cause and run the command again, or add `--skip-probe` to save it without the check",
         ));
     }
     // Checked again under the lock: another add of the same name may have finished while
@@ -325,24 +324,31 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             credentials: credential.into_write(),
         },
     )?;
-    probe_state::record(&home.paths, name, &report, now);
+    if let Some(report) = &report {
+        probe_state::record(&home.paths, name, report, Timestamp::now());
+    }
     cx.printer.success(format!(
         "Added provider `{name}` ({}, {})",
         descriptor.type_key,
         descriptor.label(method).unwrap_or(method.as_str())
     ));
-    if report.is_ok() {
-        cx.printer.message(describe_models(&report));
-        let settings = home.store.read()?.settings()?;
-        if settings.models.main.is_none()
-            && let Some(first) = report.models.first()
-        {
-            cx.printer.message(format!(
-                "Next: {}",
-                cx.printer
-                    .cyan(format!("netclaw model set main {name}/{}", first.id))
-            ));
-        }
+    let Some(report) = report else {
+        cx.printer.message(format!(
+            "Not checked (--skip-probe); check it with {}",
+            cx.printer.cyan(format!("netclaw provider probe {name}"))
+        ));
+        return Ok(Exit::Success);
+    };
+    cx.printer.message(describe_models(&report));
+    let settings = home.store.read()?.settings()?;
+    if settings.models.main.is_none()
+        && let Some(first) = report.models.first()
+    {
+        cx.printer.message(format!(
+            "Next: {}",
+            cx.printer
+                .cyan(format!("netclaw model set main {name}/{}", first.id))
+        ));
     }
     Ok(Exit::Success)
 }
