@@ -12,7 +12,7 @@ use super::provider::probe::probe_all;
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::Home;
-use crate::humanize::{TokenState, relative, token_state};
+use crate::humanize::{TokenState, relative, table, token_state};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -293,16 +293,24 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
         cx.printer.json(&findings);
     } else {
         let p = cx.printer;
+        let mut rows: Vec<Vec<String>> = Vec::new();
         for f in &findings {
             let mark = match f.level {
                 Level::Ok => p.green("✔"),
                 Level::Warning => p.yellow("!"),
                 Level::Error => p.red("✘"),
             };
-            p.data(format!("{mark} {:<16} {}", f.check, f.message));
+            rows.push(vec![mark, f.check.clone(), f.message.clone()]);
             if let Some(fix) = &f.fix {
-                p.data(format!("  {:<16} fix: {}", "", p.cyan(fix)));
+                rows.push(vec![
+                    String::new(),
+                    String::new(),
+                    format!("fix: {}", p.cyan(fix)),
+                ]);
             }
+        }
+        for line in table(&rows) {
+            p.data(line.trim_end());
         }
     }
     Ok(if failed { Exit::Failure } else { Exit::Success })

@@ -120,3 +120,59 @@ async fn managers_without_a_terminal_name_the_subcommands() {
         run.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn probe_and_doctor_columns_line_up_whatever_the_name_lengths() {
+    let netclaw = Netclaw::new();
+    for (name, ty, endpoint) in [
+        ("a", "ollama", "http://127.0.0.1:9"),
+        (
+            "a-much-longer-name",
+            "openai-compatible",
+            "http://127.0.0.1:9/v1",
+        ),
+    ] {
+        netclaw
+            .run(
+                &[
+                    "provider",
+                    "add",
+                    name,
+                    ty,
+                    "--endpoint",
+                    endpoint,
+                    "--skip-probe",
+                ],
+                "",
+            )
+            .await
+            .expect_code(0);
+    }
+    let column = |line: &str, needle: &str| line.find(needle).map(|at| line[..at].chars().count());
+
+    let probe = netclaw.run(&["provider", "probe", "--all"], "").await;
+    let starts: Vec<Option<usize>> = probe
+        .stdout
+        .lines()
+        .map(|l| column(l, "unreachable"))
+        .collect();
+    assert_eq!(starts.len(), 2, "{}", probe.stdout);
+    assert!(
+        starts[0].is_some() && starts[0] == starts[1],
+        "{}",
+        probe.stdout
+    );
+
+    let doctor = netclaw.run(&["doctor"], "").await;
+    let messages: Vec<usize> = doctor
+        .stdout
+        .lines()
+        .filter_map(|l| column(l, "unreachable:").or_else(|| column(l, "fix:")))
+        .collect();
+    assert!(messages.len() >= 4, "{}", doctor.stdout);
+    assert!(
+        messages.iter().all(|c| *c == messages[0]),
+        "{}",
+        doctor.stdout
+    );
+}

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::context::Context;
 use crate::error::{CliError, Exit};
 use crate::home::{Home, no_such_provider};
-use crate::humanize::{TokenState, relative, token_state};
+use crate::humanize::{TokenState, relative, table, token_state};
 use crate::spinner::Spinner;
 
 /// One probe as `provider probe --json` shows it.
@@ -85,25 +85,35 @@ pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, Cl
         cx.printer.json(&rows);
     } else {
         let p = cx.printer;
+        let lines: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| {
+                if row.status == ProbeClass::Ok {
+                    vec![
+                        p.green("✔"),
+                        row.provider.clone(),
+                        "ok".to_owned(),
+                        format!(
+                            "{} ms, {} model{}",
+                            row.latency_ms,
+                            row.models.len(),
+                            if row.models.len() == 1 { "" } else { "s" }
+                        ),
+                    ]
+                } else {
+                    vec![
+                        p.red("✘"),
+                        row.provider.clone(),
+                        row.status.as_str().to_owned(),
+                        row.message.clone().unwrap_or_default(),
+                    ]
+                }
+            })
+            .collect();
+        for line in table(&lines) {
+            p.data(line);
+        }
         for row in &rows {
-            if row.status == ProbeClass::Ok {
-                p.data(format!(
-                    "{} {}  ok  {} ms  {} model{}",
-                    p.green("✔"),
-                    row.provider,
-                    row.latency_ms,
-                    row.models.len(),
-                    if row.models.len() == 1 { "" } else { "s" }
-                ));
-            } else {
-                p.data(format!(
-                    "{} {}  {}  {}",
-                    p.red("✘"),
-                    row.provider,
-                    row.status.as_str(),
-                    row.message.as_deref().unwrap_or_default()
-                ));
-            }
             if row.token_state == Some(TokenState::ExpiringSoon)
                 && let Some(at) = row.token_expiry
             {
