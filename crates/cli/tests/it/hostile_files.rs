@@ -138,7 +138,7 @@ async fn every_command_works_after_a_rename_stopped_at_any_point() {
         // A copy left under the old name may be reported (removing it is safe: `b` has its
         // own), but the pair parses and decrypts.
         let shown = format!("{}{}", doctor.stdout, doctor.stderr);
-        assert!(shown.contains("✔ secrets"), "{point:?}: {shown}");
+        assert!(shown.contains("✔  secrets"), "{point:?}: {shown}");
         let names: Vec<String> = list
             .json()
             .as_array()
