@@ -25,25 +25,8 @@ async fn added(server: &MockServer) -> Netclaw {
         .mount(server)
         .await;
     let netclaw = Netclaw::new();
-    let endpoint = format!("{}/v1", server.uri());
-    netclaw
-        .run(
-            &[
-                "provider",
-                "add",
-                "p",
-                "openai-compatible",
-                "--endpoint",
-                &endpoint,
-            ],
-            "",
-        )
-        .await
-        .expect_code(0);
-    netclaw
-        .run(&["model", "set", "main", "p/m"], "")
-        .await
-        .expect_code(0);
+    netclaw.add_compatible("p", &server.uri()).await;
+    netclaw.set_model("main", "p/m").await;
     server.reset().await;
     netclaw
 }

@@ -214,27 +214,9 @@ async fn a_window_stated_in_a_refusal_is_learnt_used_by_the_fallback_and_listed(
         .mount(&server)
         .await;
     let netclaw = Netclaw::new();
-    let endpoint = format!("{}/v1", server.uri());
-    netclaw
-        .run(
-            &[
-                "provider",
-                "add",
-                "p",
-                "openai-compatible",
-                "--endpoint",
-                &endpoint,
-            ],
-            "",
-        )
-        .await
-        .expect_code(0);
-    for (role, model) in [("main", "p/huge"), ("fallback", "p/mid")] {
-        netclaw
-            .run(&["model", "set", role, model], "")
-            .await
-            .expect_code(0);
-    }
+    netclaw.add_compatible("p", &server.uri()).await;
+    netclaw.set_model("main", "p/huge").await;
+    netclaw.set_model("fallback", "p/mid").await;
 
     // `huge` is listed at 1M but refuses at 370k: `mid` (400k) can still take the prompt.
     let chat = netclaw.run(&["chat", "a very long prompt"], "").await;

@@ -282,21 +282,7 @@ async fn a_model_the_provider_does_not_list_is_named_with_the_close_match() {
         .mount(&server)
         .await;
     let netclaw = Netclaw::new();
-    let endpoint = format!("{}/v1", server.uri());
-    netclaw
-        .run(
-            &[
-                "provider",
-                "add",
-                "p",
-                "openai-compatible",
-                "--endpoint",
-                &endpoint,
-            ],
-            "",
-        )
-        .await
-        .expect_code(0);
+    netclaw.add_compatible("p", &server.uri()).await;
     let strict = netclaw
         .run(&["model", "set", "main", "p/mock-gtp", "--strict"], "")
         .await;

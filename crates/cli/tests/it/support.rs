@@ -22,6 +22,32 @@ impl Netclaw {
         }
     }
 
+    /// Adds provider `name`, an OpenAI-compatible server at `server` (`…/v1` appended) with no
+    /// credential, and fails the test unless its live check passes.
+    pub(crate) async fn add_compatible(&self, name: &str, server: &str) {
+        let endpoint = format!("{server}/v1");
+        self.run(
+            &[
+                "provider",
+                "add",
+                name,
+                "openai-compatible",
+                "--endpoint",
+                &endpoint,
+            ],
+            "",
+        )
+        .await
+        .expect_code(0);
+    }
+
+    /// Sets the model of `role` (`main`, `fallback`, `compaction`), failing the test otherwise.
+    pub(crate) async fn set_model(&self, role: &str, model: &str) {
+        self.run(&["model", "set", role, model], "")
+            .await
+            .expect_code(0);
+    }
+
     /// Adds an environment variable for every later run.
     pub(crate) fn env(mut self, name: &str, value: &str) -> Self {
         self.env.push((name.into(), value.into()));
