@@ -33,6 +33,7 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     "crates/providers/src/probe/openai.rs",
     "crates/providers/src/probe/openrouter.rs",
     "crates/providers/src/redact.rs",
+    "crates/providers/src/usage/fetch.rs",
     "crates/providers/src/chat/anthropic/mod.rs",
     "crates/providers/src/chat/responses/mod.rs",
     "crates/providers/src/credentials/account_id.rs",

@@ -100,6 +100,17 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: DaemonCommand,
     },
+    /// How much of each subscription and key is used: every limit window, when it resets,
+    /// credits, and which window binds.
+    #[command(after_help = USAGE_EXAMPLES)]
+    Usage {
+        /// Only this provider.
+        provider: Option<String>,
+        /// Read the vendors' usage endpoints now (default: the daemon's last read, at most 5
+        /// minutes old).
+        #[arg(long)]
+        refresh: bool,
+    },
     /// Check configuration, permissions, secrets, the daemon and every provider.
     #[command(after_help = "Examples:\n  netclaw doctor\n  netclaw doctor --json")]
     Doctor,
@@ -136,6 +147,16 @@ pub(crate) enum Command {
         shell: clap_complete::Shell,
     },
 }
+
+const USAGE_EXAMPLES: &str = "\
+Examples:
+  netclaw usage                       every provider
+  netclaw usage work --refresh        read ChatGPT's usage now (spends no turn)
+  netclaw usage --json
+
+A ChatGPT subscription's windows are read from its usage endpoint without spending a turn; an
+OpenRouter key's spend from its key endpoint; other keys show the limits their last answer
+reported. Window lengths are the server's: plans change them.";
 
 const PROVIDER_EXAMPLES: &str = "\
 Examples:

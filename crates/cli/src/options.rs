@@ -22,6 +22,10 @@ pub(crate) struct Globals {
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
     Init,
+    Usage {
+        provider: Option<String>,
+        refresh: bool,
+    },
     ProviderManager,
     ProviderList,
     ProviderAdd(AddOptions),
@@ -209,6 +213,7 @@ fn task(command: Command) -> Task {
             DaemonCommand::Uninstall => Task::DaemonUninstall,
         },
         Command::Doctor => Task::Doctor,
+        Command::Usage { provider, refresh } => Task::Usage { provider, refresh },
         Command::Gateway { command } => match command {
             GatewayCommand::Env { key, shell } => Task::GatewayEnv { key, shell },
             GatewayCommand::Setup { client, key, write } => {

@@ -227,6 +227,14 @@ pub struct ProbeResponse {
     pub models: Vec<String>,
 }
 
+/// `GET /api/usage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageResponse {
+    /// One report per configured provider.
+    pub providers: Vec<netclaw_providers::usage::UsageReport>,
+}
+
 /// `GET /api/models`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

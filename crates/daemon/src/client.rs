@@ -12,7 +12,7 @@ use netclaw_providers::chat::SseParser;
 use crate::api::{
     ChatEvent, ChatRequest, ErrorEnvelope, Health, ModelsResponse, OAuthRedirectRequest,
     OAuthStartRequest, OAuthStartResponse, OAuthStatusResponse, ProbeResponse, ProvidersResponse,
-    ReloadResponse,
+    ReloadResponse, UsageResponse,
 };
 use crate::run_files::{RunFileError, read_daemon_info, read_daemon_token};
 
@@ -109,6 +109,16 @@ impl DaemonClient {
     /// `GET /api/models`.
     pub async fn models(&self) -> Result<ModelsResponse, ClientError> {
         self.call(Method::GET, "/api/models", None::<&()>).await
+    }
+
+    /// `GET /api/usage`; `refresh` reads the vendors' usage endpoints now.
+    pub async fn usage(&self, refresh: bool) -> Result<UsageResponse, ClientError> {
+        let path = if refresh {
+            "/api/usage?refresh=true"
+        } else {
+            "/api/usage"
+        };
+        self.call(Method::GET, path, None::<&()>).await
     }
 
     /// `POST /api/reload`.

@@ -17,6 +17,7 @@ mod run_files;
 mod security;
 mod server;
 mod state;
+mod usage_reader;
 mod watch;
 
 pub use client::{ClientError, DaemonClient};

@@ -213,6 +213,7 @@ pub async fn spawn(
     }
     if let Some(refresh) = options.refresh.clone() {
         crate::refresh::spawn_refresher(state.clone(), refresh);
+        crate::usage_reader::spawn_usage_reader(state.clone());
     }
     let info = DaemonInfo {
         pid: std::process::id(),

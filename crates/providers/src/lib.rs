@@ -14,3 +14,4 @@ mod redact;
 pub mod resilience;
 pub mod runtime;
 pub mod similar;
+pub mod usage;

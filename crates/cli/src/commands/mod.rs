@@ -13,6 +13,7 @@ mod manager;
 mod model;
 mod provider;
 mod secrets;
+mod usage;
 
 use crate::context::Context;
 use crate::error::{CliError, Exit};
@@ -96,6 +97,7 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
         Task::Init => init::run(cx).await,
         Task::ModelList { provider } => model::list::run(cx, provider.as_deref()).await,
         Task::Doctor => doctor::run(cx).await,
+        Task::Usage { provider, refresh } => usage::run(cx, provider.as_deref(), refresh).await,
         Task::ProviderManager => manager::providers(cx).await,
         Task::ModelManager => manager::models(cx).await,
     }

@@ -19,3 +19,4 @@ mod providers;
 mod refresh_promises;
 #[cfg(unix)]
 mod repl;
+mod usage;

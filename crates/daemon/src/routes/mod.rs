@@ -5,6 +5,7 @@ mod health;
 mod oauth;
 mod providers;
 mod reload;
+mod usage;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -25,6 +26,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/providers", get(providers::list))
         .route("/api/providers/{name}/probe", post(providers::probe_one))
         .route("/api/models", get(providers::models))
+        .route("/api/usage", get(usage::usage))
         .route("/api/reload", post(reload::reload))
         .route("/api/chat", post(chat::chat))
         .route("/api/provider/oauth/start", post(oauth::start))

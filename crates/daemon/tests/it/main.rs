@@ -18,3 +18,4 @@ mod relay;
 mod sdk;
 mod security;
 mod support;
+mod usage;

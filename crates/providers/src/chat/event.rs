@@ -10,7 +10,7 @@ use super::request::ToolCall;
 pub enum StreamEvent {
     /// The vendor's rate-limit state read from response headers (Codex `x-codex-*`); comes
     /// first, before any output, and is not part of the answer.
-    RateLimits(RateLimitSnapshot),
+    RateLimits(Box<RateLimitSnapshot>),
     /// A piece of the answer text.
     TextDelta {
         /// The new text.
@@ -87,7 +87,9 @@ impl Usage {
     }
 }
 
-/// The ChatGPT subscription's usage windows, from the `x-codex-*` response headers.
+/// The limits a response reported: a ChatGPT subscription's usage windows (`x-codex-*`), or
+/// an API key's request and token budgets (OpenAI `x-ratelimit-*`, Anthropic
+/// `anthropic-ratelimit-*`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RateLimitSnapshot {
     /// The short window (`x-codex-primary-*`).
@@ -102,6 +104,38 @@ pub struct RateLimitSnapshot {
     /// Which limit family is active (`x-codex-active-limit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_limit: Option<String>,
+    /// An API key's request budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<CountWindow>,
+    /// An API key's token budget (Anthropic: input and output together).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<CountWindow>,
+}
+
+/// A budget counted in requests or tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CountWindow {
+    /// How many the window allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// How many are left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    /// When it is full again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets_at: Option<jiff::Timestamp>,
+}
+
+impl CountWindow {
+    /// The share used, 0–100, when both the limit and what remains are known.
+    pub fn used_percent(&self) -> Option<f64> {
+        let (limit, remaining) = (self.limit?, self.remaining?);
+        (limit > 0).then(|| {
+            #[expect(clippy::cast_precision_loss, reason = "a percentage")]
+            let used = 100.0 * (limit.saturating_sub(remaining)) as f64 / limit as f64;
+            used
+        })
+    }
 }
 
 /// One usage window.

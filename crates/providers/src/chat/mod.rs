@@ -12,6 +12,7 @@ mod connect;
 mod context_limit;
 mod error;
 mod event;
+mod key_limits;
 mod ndjson;
 mod ollama;
 mod progress;
@@ -32,7 +33,9 @@ pub use completions::{ChatCompletionsClient, CompletionsFlavor, OPENROUTER_REFER
 pub use connect::client_for;
 pub use context_limit::stated_context_window;
 pub use error::{ChatError, ProviderRef, TimeoutPhase};
-pub use event::{Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamEvent, Usage};
+pub use event::{
+    CountWindow, Credits, RateLimitSnapshot, RateLimitWindow, StopReason, StreamEvent, Usage,
+};
 pub use ndjson::NdjsonParser;
 pub use ollama::OllamaClient;
 pub use progress::{Progress, ProgressSink};

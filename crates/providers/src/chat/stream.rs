@@ -98,7 +98,7 @@ pub async fn collect(mut stream: ChatStream) -> Result<ChatResponse, ChatError> 
     let mut response = ChatResponse::default();
     while let Some(item) = stream.next().await {
         match item? {
-            StreamEvent::RateLimits(snapshot) => response.rate_limits = Some(snapshot),
+            StreamEvent::RateLimits(snapshot) => response.rate_limits = Some(*snapshot),
             StreamEvent::TextDelta { text } => response.text.push_str(&text),
             StreamEvent::ReasoningDelta { text } => response.reasoning.push_str(&text),
             StreamEvent::ToolCall(call) => response.tool_calls.push(call),

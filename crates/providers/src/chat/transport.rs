@@ -137,7 +137,7 @@ impl Run {
                         let wire = &self.transport.wire;
                         if let Some(snapshot) = wire.rate_limits(response.headers()) {
                             self.pending
-                                .push_back(Ok(StreamEvent::RateLimits(snapshot)));
+                                .push_back(Ok(StreamEvent::RateLimits(Box::new(snapshot))));
                         }
                         let framer = match wire.framing() {
                             Framing::Sse => Framer::Sse(SseParser::new()),

@@ -116,6 +116,55 @@ pub struct CooldownBook {
     /// Usage windows seen above `Models.SwitchAtUsedPercent`.
     #[serde(default)]
     usage: BTreeMap<String, Cooldown>,
+    /// The last limits each provider reported, for `netclaw usage`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    limits: BTreeMap<String, SeenLimits>,
+}
+
+/// Limits a provider reported, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeenLimits {
+    /// What it reported.
+    pub snapshot: RateLimitSnapshot,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// How stale saved limits may get before a new report is written even if it barely moved:
+/// every response carries limits, and a file write per response would cost the gateway.
+const LIMITS_SAVE_EVERY: Duration = Duration::from_secs(60);
+
+/// Every share a snapshot reports, in a fixed order, for telling a real move from noise.
+fn shares(snapshot: &RateLimitSnapshot) -> Vec<Option<f64>> {
+    vec![
+        snapshot.primary.as_ref().map(|w| w.used_percent),
+        snapshot.secondary.as_ref().map(|w| w.used_percent),
+        snapshot
+            .requests
+            .as_ref()
+            .and_then(crate::chat::CountWindow::used_percent),
+        snapshot
+            .tokens
+            .as_ref()
+            .and_then(crate::chat::CountWindow::used_percent),
+    ]
+}
+
+/// Whether `new` is worth a write over `old`: a share moved by a point or more, the windows
+/// changed shape, or `old` is older than [`LIMITS_SAVE_EVERY`].
+fn worth_saving(old: Option<&SeenLimits>, new: &RateLimitSnapshot, now: Timestamp) -> bool {
+    let Some(old) = old else { return true };
+    let every = jiff::SignedDuration::try_from(LIMITS_SAVE_EVERY).unwrap_or_default();
+    if now.duration_since(old.at) >= every {
+        return true;
+    }
+    let (before, after) = (shares(&old.snapshot), shares(new));
+    before.iter().zip(&after).any(|(b, a)| match (b, a) {
+        (Some(b), Some(a)) => (a - b).abs() >= 1.0,
+        (None, None) => false,
+        _ => true,
+    })
 }
 
 fn key(provider: &str) -> String {
@@ -256,10 +305,36 @@ impl CooldownBook {
         self.cooldowns.remove(&key(provider)).is_some()
     }
 
-    /// Remembers the usage windows `provider` reported at `now`: a window at or above
-    /// `threshold` marks the provider until that window resets. Returns whether the mark
-    /// changed (so callers persist only then).
+    /// Remembers the limits `provider` reported at `now` (for `netclaw usage`): a window at or
+    /// above `threshold` marks the provider until that window resets. Returns whether the mark
+    /// changed or the limits moved enough to be worth a write (so callers persist only then).
     pub fn record_usage(
+        &mut self,
+        provider: &str,
+        snapshot: &RateLimitSnapshot,
+        now: Timestamp,
+        threshold: Option<f64>,
+    ) -> bool {
+        let saved = self.limits.get(&key(provider));
+        let limits_moved = worth_saving(saved, snapshot, now);
+        // Memory always has the latest; the file gets it when it moved.
+        self.limits.insert(
+            key(provider),
+            SeenLimits {
+                snapshot: snapshot.clone(),
+                at: now,
+            },
+        );
+        self.record_threshold(provider, snapshot, now, threshold) || limits_moved
+    }
+
+    /// The last limits `provider` reported.
+    pub fn limits(&self, provider: &str) -> Option<&SeenLimits> {
+        self.limits.get(&key(provider))
+    }
+
+    /// Marks `provider` as over `threshold` until its fullest window resets, or clears the mark.
+    fn record_threshold(
         &mut self,
         provider: &str,
         snapshot: &RateLimitSnapshot,
@@ -309,7 +384,8 @@ impl CooldownBook {
     pub fn clear(&mut self, provider: &str) -> bool {
         let a = self.cooldowns.remove(&key(provider)).is_some();
         let b = self.usage.remove(&key(provider)).is_some();
-        a || b
+        let c = self.limits.remove(&key(provider)).is_some();
+        a || b || c
     }
 }
 

@@ -17,7 +17,9 @@ mod router;
 #[cfg(test)]
 mod tests;
 
-pub use book::{Availability, Cooldown, CooldownBook, CooldownReason, EXPONENTIAL_COOLDOWNS};
+pub use book::{
+    Availability, Cooldown, CooldownBook, CooldownReason, EXPONENTIAL_COOLDOWNS, SeenLimits,
+};
 pub use chain::{Candidate, Plan};
 pub use failure::FailureKind;
 pub use router::{Attempt, Refusal, Resilience, Served, Skipped};

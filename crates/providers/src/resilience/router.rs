@@ -8,10 +8,10 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use netclaw_oauth::Clock;
 
-use crate::chat::{ChatClient, ChatError, ChatRequest, ChatStream, StreamEvent};
+use crate::chat::{ChatClient, ChatError, ChatRequest, ChatStream, RateLimitSnapshot, StreamEvent};
 
 use super::FALLBACK_ON_EXPLICIT_HINT;
-use super::book::{Availability, Cooldown, CooldownBook, CooldownReason};
+use super::book::{Availability, Cooldown, CooldownBook, CooldownReason, SeenLimits};
 use super::chain::{Candidate, Plan};
 use super::failure::FailureKind;
 
@@ -246,6 +246,23 @@ impl Resilience {
             .current(provider, self.clock.now(), threshold, login_stamp)
     }
 
+    /// The last limits `provider` reported, and when.
+    pub fn limits(&self, provider: &str) -> Option<SeenLimits> {
+        self.lock().limits(provider).cloned()
+    }
+
+    /// Remembers limits read without a turn (a usage endpoint), so the switch threshold
+    /// applies before a chat meets the limit.
+    pub fn record_limits(
+        &self,
+        provider: &str,
+        snapshot: &RateLimitSnapshot,
+        threshold: Option<f64>,
+    ) {
+        let now = self.clock.now();
+        self.change(|book| book.record_usage(provider, snapshot, now, threshold));
+    }
+
     /// Forgets `provider`'s cooldowns.
     pub fn clear(&self, provider: &str) {
         self.change(|book| book.clear(provider));
@@ -399,7 +416,20 @@ impl Resilience {
                                 now_of(self),
                                 candidate.login_stamp,
                             );
-                            started.is_some()
+                            // A 429 says how full the limits are, too.
+                            let limits_moved = match &error {
+                                ChatError::RateLimited {
+                                    snapshot: Some(snapshot),
+                                    ..
+                                } => book.record_usage(
+                                    &candidate.provider,
+                                    snapshot,
+                                    now_of(self),
+                                    switch_at_used_percent,
+                                ),
+                                _ => false,
+                            };
+                            started.is_some() || limits_moved
                         });
                         started
                     };

@@ -170,14 +170,24 @@ fn usage_over_the_threshold_is_a_soft_cooldown_until_the_window_resets() {
     };
     let mut book = CooldownBook::default();
     assert!(
-        !book.record_usage("work", &snapshot, at(0), None),
-        "off by default"
+        book.record_usage("work", &snapshot, at(0), None),
+        "the first limits seen are worth saving"
+    );
+    assert_eq!(
+        book.availability("work", at(0), None, None),
+        Availability::Ready,
+        "no threshold: off by default"
     );
     assert!(book.record_usage("work", &snapshot, at(0), Some(90.0)));
     assert!(
         !book.record_usage("work", &snapshot, at(1), Some(90.0)),
         "unchanged"
     );
+    assert!(
+        book.record_usage("work", &snapshot, at(61), Some(90.0)),
+        "saved limits older than a minute are written again"
+    );
+    assert_eq!(book.limits("work").unwrap().at, at(61));
     assert!(matches!(
         book.availability("work", at(10), Some(90.0), None),
         Availability::Soft(_)

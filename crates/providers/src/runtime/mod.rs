@@ -17,6 +17,7 @@ mod probes;
 mod resolve;
 mod services;
 mod state_map;
+mod usage;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ pub use observed::{ObservedWindow, ObservedWindows};
 pub use probes::{ProbeBook, ProbeRecord};
 pub use resolve::ResolveError;
 pub use services::Services;
+pub use usage::{USAGE_FRESH_FOR, UsageReads};
 
 /// One loaded configuration over the [`Services`], with the chat clients built from it.
 #[derive(Debug)]

@@ -11,7 +11,7 @@ use crate::descriptor::ProviderRegistry;
 use crate::probe::ProbeOptions;
 use crate::resilience::Resilience;
 
-use super::{ObservedWindows, ProbeBook};
+use super::{ObservedWindows, ProbeBook, UsageReads};
 
 /// The provider types, credentials, cooldowns, probes and HTTP client of one process.
 #[derive(Debug)]
@@ -26,6 +26,8 @@ pub struct Services {
     pub probes: ProbeBook,
     /// Context windows providers stated when they refused a request.
     pub observed: ObservedWindows,
+    /// The last usage read of each provider without a turn.
+    pub usage_reads: UsageReads,
     /// The one HTTP client for chats, refreshes and probes (one pool, one set of TLS roots).
     pub http: reqwest::Client,
     /// Timeouts and retries of the chat clients; `None` uses the defaults.
@@ -58,6 +60,7 @@ impl Services {
             resilience: Resilience::persistent(paths.cooldowns_file(), Arc::clone(&clock)),
             probes: ProbeBook::persistent(paths),
             observed: ObservedWindows::persistent(paths),
+            usage_reads: UsageReads::default(),
             http,
             chat_http: None,
             clock,

@@ -72,6 +72,10 @@ struct AnthropicWire {
 }
 
 impl Wire for AnthropicWire {
+    fn rate_limits(&self, headers: &HeaderMap) -> Option<crate::chat::RateLimitSnapshot> {
+        super::key_limits::anthropic(headers)
+    }
+
     fn provider(&self) -> &ProviderRef {
         &self.provider
     }

@@ -94,6 +94,10 @@ struct CompletionsWire {
 }
 
 impl Wire for CompletionsWire {
+    fn rate_limits(&self, headers: &HeaderMap) -> Option<crate::chat::RateLimitSnapshot> {
+        super::key_limits::openai(headers, jiff::Timestamp::now())
+    }
+
     fn provider(&self) -> &ProviderRef {
         &self.provider
     }

@@ -252,6 +252,7 @@ impl Wire for ResponsesWire {
 
     fn rate_limits(&self, headers: &HeaderMap) -> Option<RateLimitSnapshot> {
         rate_limits::parse(headers)
+            .or_else(|| super::key_limits::openai(headers, jiff::Timestamp::now()))
     }
 
     fn relays(&self) -> Option<RelayApi> {

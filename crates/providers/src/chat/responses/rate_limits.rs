@@ -11,6 +11,7 @@ pub(crate) fn parse(headers: &HeaderMap) -> Option<RateLimitSnapshot> {
         secondary: window(headers, "secondary"),
         credits: credits(headers),
         active_limit: text(headers, "x-codex-active-limit"),
+        ..RateLimitSnapshot::default()
     };
     (snapshot != RateLimitSnapshot::default()).then_some(snapshot)
 }
