@@ -205,6 +205,9 @@ pub(crate) enum ProviderCommand {
         new: String,
     },
     /// Check providers live (exit 0 ok, 1 failed, 2 a login expires soon and cannot be renewed).
+    /// Import a login another tool made (Codex CLI: `$CODEX_HOME/auth.json`).
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ProviderImportArgs),
     #[command(
         after_help = "Examples:\n  netclaw provider probe work\n  netclaw provider probe --all --json"
     )]
@@ -247,6 +250,49 @@ pub(crate) struct ProviderAddArgs {
     pub(crate) api_key_stdin: bool,
     /// Save without the live check (for a server that is not reachable from here yet); check
     /// it later with `netclaw provider probe <name>`.
+    #[arg(long)]
+    pub(crate) skip_probe: bool,
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  netclaw provider import codex                       copy Codex's ChatGPT login into netclaw
+  netclaw provider import codex --read-only           use it without ever refreshing it
+  netclaw provider import codex --from /mnt/old/.codex/auth.json --name old
+
+A refresh token works once: after netclaw's first refresh of a copied login, Codex's own copy
+stops working (log in to Codex again, or import with --read-only, where netclaw only reads
+Codex's file and Codex keeps renewing it). netclaw never writes Codex's file.";
+
+/// Where a login can be imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportSource {
+    /// OpenAI's Codex CLI (`$CODEX_HOME/auth.json`, default `~/.codex/auth.json`).
+    Codex,
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ProviderImportArgs {
+    /// The tool whose login to import.
+    #[arg(value_enum)]
+    pub(crate) source: ImportSource,
+    /// The login file (default: `$CODEX_HOME/auth.json`, else `~/.codex/auth.json`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) from: Option<std::path::PathBuf>,
+    /// The provider's name.
+    #[arg(long, default_value = "codex")]
+    pub(crate) name: String,
+    /// Read the login from the file on each use and never refresh it, so the other tool keeps
+    /// working; netclaw stops when the login expires until that tool renews it.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+    /// The Codex backend (default: the vendor's).
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+    pub(crate) endpoint: Option<String>,
+    /// The OAuth issuer its refreshes go to (default: the vendor's).
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+    pub(crate) issuer: Option<String>,
+    /// Save without the live check.
     #[arg(long)]
     pub(crate) skip_probe: bool,
 }

@@ -29,6 +29,7 @@ pub(crate) enum Task {
     ProviderManager,
     ProviderList,
     ProviderAdd(AddOptions),
+    ProviderImport(crate::args::ProviderImportArgs),
     ProviderLogin(LoginOptions),
     ProviderLogout {
         name: String,
@@ -264,6 +265,7 @@ fn provider_task(command: ProviderCommand) -> Task {
         ProviderCommand::Remove { name } => Task::ProviderRemove { name },
         ProviderCommand::Rename { old, new } => Task::ProviderRename { old, new },
         ProviderCommand::Probe { name, all: _ } => Task::ProviderProbe { name },
+        ProviderCommand::Import(args) => Task::ProviderImport(args),
     }
 }
 

@@ -20,6 +20,7 @@ const STRING_KEYS: &[&str] = &[
     "AuthMethod",
     "Endpoint",
     "OAuthTokenExpiry",
+    "CredentialFile",
     "Issuer",
     "ClientId",
     "RedirectUri",

@@ -4,6 +4,7 @@
 //! write. Read with [`Config::load`]; write through a [`ConfigStore`], whose
 //! [`ConfigStore::update`] runs a closure on a [`ConfigDocument`] under the cross-process lock.
 
+mod codex_auth;
 mod document;
 mod env;
 mod env_overrides;
@@ -25,6 +26,7 @@ mod secrets;
 mod store;
 mod writers;
 
+pub use codex_auth::{CodexAuth, CodexAuthError, CodexTokens};
 pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
 pub use env_overrides::oauth_with_env;

@@ -91,14 +91,20 @@ pub enum CredentialSource {
         /// The variable's name.
         name: String,
     },
+    /// Another program's login file, read-only (`CredentialFile`: Codex's `auth.json`).
+    File {
+        /// The file.
+        path: String,
+    },
 }
 
 impl fmt::Display for CredentialSource {
-    /// `secrets` or `env:NAME`.
+    /// `secrets`, `env:NAME` or `file:PATH`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Secrets => f.write_str("secrets"),
             Self::Env { name } => write!(f, "env:{name}"),
+            Self::File { path } => write!(f, "file:{path}"),
         }
     }
 }
@@ -123,6 +129,13 @@ pub enum LoadWarning {
         /// netclaw's interrupted rename), so removing them is not suggested.
         unprovided: Vec<String>,
     },
+    /// A provider's `CredentialFile` cannot be used; the provider has no credential.
+    CredentialFileUnusable {
+        /// The provider.
+        provider: String,
+        /// Why.
+        error: String,
+    },
 }
 
 impl fmt::Display for LoadWarning {
@@ -132,6 +145,10 @@ impl fmt::Display for LoadWarning {
             Self::PlaintextSecretIgnored { provider, field } => write!(
                 f,
                 "`Providers.{provider}.{field}` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.{provider}.{field}` and delete it from netclaw.json"
+            ),
+            Self::CredentialFileUnusable { provider, error } => write!(
+                f,
+                "`{provider}` reads its login from another program's file, which cannot be used: {error}; log in again there, or `netclaw provider login {provider}` for a login of netclaw's own"
             ),
             Self::OrphanSecrets {
                 provider,
@@ -276,6 +293,23 @@ impl Config {
                 apply_conventional_key(entry, creds, env);
             }
         }
+        let mut settings = settings;
+        for (name, entry) in &mut settings.providers {
+            let Some(file) = entry.credential_file.clone() else {
+                continue;
+            };
+            match crate::CodexAuth::read(std::path::Path::new(&file)) {
+                Ok(auth) => {
+                    let creds = credentials.entry(name.clone()).or_default();
+                    entry.oauth_token_expiry = auth.tokens.as_ref().and_then(|t| t.expires_at);
+                    read_codex_login(creds, auth, &file);
+                }
+                Err(error) => warnings.push(LoadWarning::CredentialFileUnusable {
+                    provider: name.clone(),
+                    error: error.to_string(),
+                }),
+            }
+        }
 
         let mut checked = vec![paths.secrets_file()];
         checked.extend(doc_identity_file(doc));
@@ -297,6 +331,23 @@ impl Config {
         let (key, entry) = self.settings.provider(name)?;
         let creds = self.credentials.get(key)?;
         Some((key, entry, creds))
+    }
+}
+
+/// Takes a Codex login as a provider's credential, every field marked as read from `file`.
+fn read_codex_login(creds: &mut ProviderCredentials, auth: crate::CodexAuth, file: &str) {
+    let from_file = |value: SecretString| Credential {
+        value,
+        source: CredentialSource::File {
+            path: file.to_owned(),
+        },
+    };
+    creds.api_key = auth.api_key.map(from_file);
+    if let Some(tokens) = auth.tokens {
+        creds.oauth_access_token = Some(from_file(tokens.access_token));
+        creds.oauth_refresh_token = tokens.refresh_token.map(from_file);
+        creds.oauth_id_token = tokens.id_token.map(from_file);
+        creds.oauth_account_id = tokens.account_id.map(SecretString::from).map(from_file);
     }
 }
 

@@ -51,7 +51,8 @@ pub enum CredentialWrite {
 /// What `netclaw provider add/login` writes for one provider.
 #[derive(Debug)]
 pub struct ProviderWrite {
-    /// Plain fields: `Type`, `AuthMethod`, `Endpoint`, `OAuth`, `VendorOptions`. The expiry is
+    /// Plain fields: `Type`, `AuthMethod`, `Endpoint`, `OAuth`, `CredentialFile`,
+    /// `VendorOptions`. The expiry is
     /// taken from the credentials, not from here.
     pub entry: ProviderEntry,
     /// What to store in the secrets file.
@@ -80,6 +81,7 @@ impl ConfigDocument {
         merged.auth_method = entry.auth_method;
         merged.endpoint = entry.endpoint;
         merged.oauth = entry.oauth;
+        merged.credential_file = entry.credential_file;
         merged.vendor_options = entry.vendor_options;
         merged.oauth_token_expiry = expiry;
         merged.extra.extend(entry.extra);

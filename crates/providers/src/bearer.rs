@@ -49,6 +49,15 @@ pub enum CredentialError {
         /// What the user can do about it, when the store knows.
         hint: Option<String>,
     },
+    /// The login is another program's, read-only, and has expired or was refused: netclaw does
+    /// not refresh it (that would break the other program's copy).
+    #[error(
+        "the login of provider `{provider}` is read from another program's file and has expired; netclaw does not refresh it: use that program once (Codex: `codex login`) to renew it, or `netclaw provider login {provider}` for a login of netclaw's own"
+    )]
+    ReadOnlyExpired {
+        /// Provider name.
+        provider: String,
+    },
     /// Refreshing or persisting failed for another reason (network, store).
     #[error("could not refresh the credential of provider `{provider}`: {reason}")]
     RefreshFailed {

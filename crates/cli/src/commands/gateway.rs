@@ -172,11 +172,16 @@ fn user_home(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
         })
 }
 
-fn codex_config_file(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
+/// The Codex CLI's home: `$CODEX_HOME`, else `~/.codex`.
+pub(crate) fn codex_home(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
     Ok(match cx.env.get(netclaw_config::EnvVars::CODEX_HOME) {
-        Some(dir) => std::path::PathBuf::from(dir).join("config.toml"),
-        None => user_home(cx)?.join(".codex/config.toml"),
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => user_home(cx)?.join(".codex"),
     })
+}
+
+fn codex_config_file(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {
+    Ok(codex_home(cx)?.join("config.toml"))
 }
 
 fn claude_settings_file(cx: &Context<'_>) -> Result<std::path::PathBuf, CliError> {

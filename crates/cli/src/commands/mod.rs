@@ -36,6 +36,7 @@ fn may_write_config(task: &Task) -> bool {
         Task::ConfigMigrate
             | Task::SecretsSet { .. }
             | Task::ProviderAdd(_)
+            | Task::ProviderImport(_)
             | Task::ProviderLogin(_)
             | Task::ProviderLogout { .. }
             | Task::ProviderRemove { .. }
@@ -78,6 +79,7 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
         }
         Task::KeyRevoke { name } => key::revoke(cx, &name),
         Task::ProviderAdd(options) => provider::add::run(cx, options).await,
+        Task::ProviderImport(args) => provider::import::run(cx, args).await,
         Task::ProviderProbe { name } => provider::probe::run(cx, name.as_deref()).await,
         Task::ProviderLogin(options) => provider::login::login(cx, options).await,
         Task::ProviderLogout { name } => provider::login::logout(cx, &name).await,

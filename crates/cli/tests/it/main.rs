@@ -11,6 +11,7 @@ mod edge;
 mod fallback;
 mod gateway_setup;
 mod hostile_files;
+mod import;
 mod init;
 mod keys;
 mod oauth;

@@ -79,6 +79,7 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "Endpoint",
     "OAuthTokenExpiry",
     "OAuth",
+    "CredentialFile",
     "Issuer",
     "ClientId",
     "RedirectUri",

@@ -35,6 +35,14 @@ pub struct ProviderEntry {
     /// Overrides of the type's OAuth client parameters.
     #[serde(rename = "OAuth", default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<OAuthOverrides>,
+    /// A Codex login file (`auth.json`) this provider's credential is read from, read-only:
+    /// netclaw never refreshes or writes it, and reads it again when it changes.
+    #[serde(
+        rename = "CredentialFile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credential_file: Option<String>,
     /// An opaque object each provider type owns (e.g. Ollama's `DisableThinking`).
     #[serde(
         rename = "VendorOptions",
@@ -56,6 +64,7 @@ impl ProviderEntry {
             endpoint: None,
             oauth_token_expiry: None,
             oauth: None,
+            credential_file: None,
             vendor_options: None,
             extra: Map::new(),
         }

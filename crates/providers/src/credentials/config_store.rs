@@ -62,6 +62,7 @@ pub(crate) fn stored_from_config(
     let source = creds.api_key.as_ref().map(|c| match &c.source {
         netclaw_config::CredentialSource::Secrets => CredentialSource::Secrets,
         netclaw_config::CredentialSource::Env { name } => CredentialSource::Env(name.clone()),
+        netclaw_config::CredentialSource::File { path } => CredentialSource::File(path.clone()),
     });
     let auth_method = registry
         .try_get(&entry.provider_type)
@@ -74,6 +75,7 @@ pub(crate) fn stored_from_config(
         endpoint: entry.endpoint.clone(),
         oauth,
         expires_at: entry.oauth_token_expiry,
+        read_only: entry.credential_file.is_some(),
         api_key: value(creds.api_key.as_ref()),
         api_key_source: source,
         access_token: value(creds.oauth_access_token.as_ref()),

@@ -341,6 +341,15 @@ impl CredentialManager {
         if let Some(bearer) = usable(&current, stale, forced, self.clock.now()) {
             return Ok((bearer, current.expires_at));
         }
+        if current.read_only {
+            // Another program owns this login: its file may hold what it renewed since.
+            let on_disk = self.stored_on_disk(provider).await?;
+            return usable(&on_disk, stale, forced, self.clock.now())
+                .map(|bearer| (bearer, on_disk.expires_at))
+                .ok_or_else(|| CredentialError::ReadOnlyExpired {
+                    provider: on_disk.name.clone(),
+                });
+        }
         if self.is_dead(&current) {
             return Err(CredentialError::ReauthRequired {
                 provider: current.name.clone(),

@@ -17,6 +17,8 @@ pub enum CredentialSource {
     Env(String),
     /// An OAuth login stored in the secrets file.
     OAuth,
+    /// Another program's login file, read-only.
+    File(String),
     /// The provider needs no credential.
     None,
 }
@@ -27,6 +29,7 @@ impl fmt::Display for CredentialSource {
             Self::Secrets => f.write_str("secrets"),
             Self::Env(name) => write!(f, "env {name}"),
             Self::OAuth => f.write_str("oauth"),
+            Self::File(path) => write!(f, "file {path}"),
             Self::None => f.write_str("none"),
         }
     }

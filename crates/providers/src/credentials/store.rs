@@ -36,6 +36,8 @@ pub struct StoredCredential {
     pub id_token: Option<SecretString>,
     /// `OAuthAccountId`.
     pub account_id: Option<String>,
+    /// The login is another program's (`CredentialFile`): never refreshed here, only read again.
+    pub read_only: bool,
 }
 
 impl fmt::Debug for StoredCredential {

@@ -36,6 +36,8 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     }
     let method = choose_auth(descriptor, &choice, &name)?;
     entry.auth_method = method;
+    // A login of netclaw's own replaces one read from another program's file.
+    entry.credential_file = None;
     entry.oauth = choice.oauth.over(entry.oauth.take());
     if method == AuthMethod::OAuthPkce
         && let Some(daemon) = crate::commands::daemon::running(&home).await
