@@ -30,6 +30,8 @@ const EXPOSE_SECRET_ALLOWED: &[&str] = &[
     // comparing a rejected token with the stored one; redacting a key echoed back by a server.
     "crates/providers/src/probe/anthropic.rs",
     "crates/providers/src/probe/compatible.rs",
+    "crates/providers/src/probe/gemini.rs",
+    "crates/providers/src/probe/hosted.rs",
     "crates/providers/src/probe/openai.rs",
     "crates/providers/src/probe/openrouter.rs",
     "crates/providers/src/redact.rs",

@@ -34,7 +34,11 @@ pub(crate) fn command_with_environment() -> clap::Command {
         .iter()
         .map(|(name, what)| format!("  {name:<width$}  {what}"))
         .collect();
+    let add_help = format!("{}\n\n{PROVIDER_EXAMPLES}", provider_types());
     Cli::command()
+        .mut_subcommand("provider", |provider| {
+            provider.mut_subcommand("add", |add| add.after_help(add_help))
+        })
         .after_help(format!(
             "{EXAMPLES}\n\n`netclaw --help` also lists the environment variables netclaw reads."
         ))
@@ -42,6 +46,32 @@ pub(crate) fn command_with_environment() -> clap::Command {
             "{EXAMPLES}\n\nEnvironment:\n{}",
             variables.join("\n")
         ))
+}
+
+/// Every provider type with the ways it signs in, and why a type offers no subscription
+/// login, for `provider add --help`.
+fn provider_types() -> String {
+    let registry = netclaw_providers::descriptor::ProviderRegistry::builtin();
+    let types = registry.all();
+    let width = types.iter().map(|d| d.type_key.len()).max().unwrap_or(0);
+    let mut lines = vec!["Provider types and their --auth (the first is the default):".to_owned()];
+    for d in types {
+        let auth: Vec<&str> = d
+            .auth_methods()
+            .map(crate::commands::provider::add::auth_flag)
+            .collect();
+        let note = if d.subscription_terms.is_some() {
+            "  (no subscription login: the vendor forbids it in other tools)"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "  {:<width$}  {}{note}",
+            d.type_key,
+            auth.join(", ")
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Where the options every command takes are listed, apart from the command's own.

@@ -24,6 +24,10 @@ impl EnvVars {
     pub const ANTHROPIC_API_KEY: &'static str = "ANTHROPIC_API_KEY";
     /// Conventional OpenRouter API key, used only when no key is stored for an `openrouter` provider.
     pub const OPENROUTER_API_KEY: &'static str = "OPENROUTER_API_KEY";
+    /// Conventional Gemini (Google AI Studio) API key, for a `gemini` provider with none stored.
+    pub const GEMINI_API_KEY: &'static str = "GEMINI_API_KEY";
+    /// Google's other conventional name for the same key, tried after `GEMINI_API_KEY`.
+    pub const GOOGLE_API_KEY: &'static str = "GOOGLE_API_KEY";
     /// The user's home directory.
     pub const HOME: &'static str = "HOME";
     /// Disables colour in CLI output when set to anything.
@@ -75,6 +79,10 @@ impl EnvVars {
         (
             Self::OPENROUTER_API_KEY,
             "the key of an `openrouter` provider that has none stored",
+        ),
+        (
+            "GEMINI_API_KEY, GOOGLE_API_KEY",
+            "the key of a `gemini` provider that has none stored",
         ),
         (Self::NO_COLOR, "no colour in the output"),
         (

@@ -36,7 +36,7 @@ pub use gateway_keys::{
 };
 pub use hint::Hint;
 pub use load::{
-    Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_var,
+    Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_vars,
 };
 pub use model::{
     AuthMethod, DaemonSettings, InvalidProviderModel, Modalities, ModelRef, ModelRole, Models,

@@ -355,16 +355,22 @@ fn doc_identity_file(doc: &ConfigDocument) -> Option<PathBuf> {
     doc.identity_source().file().map(PathBuf::from)
 }
 
-/// The conventional variable for a provider type, used only when nothing is stored.
-pub fn conventional_key_var(provider_type: &str) -> Option<&'static str> {
-    [
-        ("openai", EnvVars::OPENAI_API_KEY),
-        ("anthropic", EnvVars::ANTHROPIC_API_KEY),
-        ("openrouter", EnvVars::OPENROUTER_API_KEY),
-    ]
-    .into_iter()
-    .find(|(ty, _)| ty.eq_ignore_ascii_case(provider_type))
-    .map(|(_, var)| var)
+/// The conventional variables for a provider type, in the order they are tried, used only
+/// when nothing is stored.
+pub fn conventional_key_vars(provider_type: &str) -> &'static [&'static str] {
+    const TABLE: &[(&str, &[&str])] = &[
+        ("openai", &[EnvVars::OPENAI_API_KEY]),
+        ("anthropic", &[EnvVars::ANTHROPIC_API_KEY]),
+        ("openrouter", &[EnvVars::OPENROUTER_API_KEY]),
+        (
+            "gemini",
+            &[EnvVars::GEMINI_API_KEY, EnvVars::GOOGLE_API_KEY],
+        ),
+    ];
+    TABLE
+        .iter()
+        .find(|(ty, _)| ty.eq_ignore_ascii_case(provider_type))
+        .map_or(&[], |(_, vars)| vars)
 }
 
 fn apply_conventional_key(
@@ -376,10 +382,10 @@ fn apply_conventional_key(
     {
         return;
     }
-    let Some(var) = conventional_key_var(&entry.provider_type) else {
-        return;
-    };
-    if let Some(value) = env.get(var) {
+    let found = conventional_key_vars(&entry.provider_type)
+        .iter()
+        .find_map(|var| Some((*var, env.get(var)?)));
+    if let Some((var, value)) = found {
         creds.api_key = Some(Credential {
             value: SecretString::from(value),
             source: CredentialSource::Env {

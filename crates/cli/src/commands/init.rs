@@ -231,7 +231,11 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
                         {
                             format!("{} (runs locally, no key needed)", d.display_name)
                         } else {
-                            d.display_name.to_owned()
+                            let ways: Vec<&str> = d
+                                .auth_methods()
+                                .map(super::provider::add::auth_flag)
+                                .collect();
+                            format!("{} ({})", d.display_name, ways.join(", "))
                         }
                     })
                     .collect();

@@ -11,7 +11,7 @@ mod init;
 mod key;
 mod manager;
 mod model;
-mod provider;
+pub(crate) mod provider;
 mod secrets;
 mod usage;
 

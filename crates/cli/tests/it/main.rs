@@ -21,3 +21,4 @@ mod refresh_promises;
 #[cfg(unix)]
 mod repl;
 mod usage;
+mod vendor_types;

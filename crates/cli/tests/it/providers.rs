@@ -202,10 +202,12 @@ async fn remove_refuses_while_a_model_role_points_at_the_provider() {
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_errors_exit_2_with_a_hint() {
     let netclaw = Netclaw::new();
-    let unknown = netclaw.run(&["provider", "add", "x", "gemini"], "").await;
+    let unknown = netclaw.run(&["provider", "add", "x", "mistral"], "").await;
     unknown.expect_code(2);
     assert!(
-        unknown.stderr.contains("Known: anthropic, ollama, openai"),
+        unknown
+            .stderr
+            .contains("Known: anthropic, gemini, ollama, openai"),
         "{}",
         unknown.stderr
     );

@@ -11,8 +11,9 @@ use super::{
 use crate::descriptor::ProviderKind;
 
 /// The client for a provider of `kind` authenticating with `method`: OpenAI through a ChatGPT
-/// login speaks to the Codex backend, OpenAI with a key to the Responses API, OpenRouter and
-/// OpenAI-compatible servers to Chat Completions, Anthropic to Messages, Ollama to `/api/chat`.
+/// login speaks to the Codex backend, OpenAI with a key to the Responses API, OpenRouter,
+/// Gemini, Venice, Z.ai and OpenAI-compatible servers to Chat Completions, Anthropic to
+/// Messages, Ollama to `/api/chat`.
 pub fn client_for(
     kind: ProviderKind,
     method: AuthMethod,
@@ -31,5 +32,14 @@ pub fn client_for(
             config,
             CompletionsFlavor::Compatible,
         )?),
+        ProviderKind::Gemini => Arc::new(ChatCompletionsClient::new(
+            config,
+            CompletionsFlavor::Gemini,
+        )?),
+        ProviderKind::Venice => Arc::new(ChatCompletionsClient::new(
+            config,
+            CompletionsFlavor::Venice,
+        )?),
+        ProviderKind::Zai => Arc::new(ChatCompletionsClient::new(config, CompletionsFlavor::Zai)?),
     })
 }

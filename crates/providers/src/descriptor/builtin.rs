@@ -4,6 +4,9 @@ use super::{
     AuthMethod, AuthOption, OAuthClientDefaults, OAuthFlavour, ProviderDescriptor, ProviderKind,
 };
 
+/// Google's OpenAI-compatible Gemini endpoint; the native API is its parent (`…/v1beta`).
+pub(super) const GEMINI_ENDPOINT: &str = "https://generativelanguage.googleapis.com/v1beta/openai";
+
 /// OpenAI's Codex backend, reached with a ChatGPT subscription.
 pub(super) const CODEX_ENDPOINT: &str = "https://chatgpt.com/backend-api/codex";
 
@@ -51,6 +54,7 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             api_key_env: Some("OPENAI_API_KEY"),
             oauth: Some(OPENAI_OAUTH),
             oauth_needs_issuer: false,
+            subscription_terms: None,
         },
         ProviderDescriptor {
             type_key: "anthropic",
@@ -65,6 +69,9 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             api_key_env: Some("ANTHROPIC_API_KEY"),
             oauth: None,
             oauth_needs_issuer: false,
+            subscription_terms: Some(
+                "Anthropic does not allow Claude Free, Pro or Max logins in any product other than its own (terms of February 2026), so netclaw takes an API key only",
+            ),
         },
         ProviderDescriptor {
             type_key: "openrouter",
@@ -79,6 +86,7 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             api_key_env: Some("OPENROUTER_API_KEY"),
             oauth: None,
             oauth_needs_issuer: false,
+            subscription_terms: None,
         },
         ProviderDescriptor {
             type_key: "ollama",
@@ -93,6 +101,7 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             api_key_env: None,
             oauth: None,
             oauth_needs_issuer: false,
+            subscription_terms: None,
         },
         ProviderDescriptor {
             type_key: "openai-compatible",
@@ -124,6 +133,54 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             api_key_env: None,
             oauth: None,
             oauth_needs_issuer: true,
+            subscription_terms: None,
+        },
+        ProviderDescriptor {
+            type_key: "gemini",
+            display_name: "Google Gemini",
+            kind: ProviderKind::Gemini,
+            auth: &[AuthOption {
+                method: AuthMethod::ApiKey,
+                label: "API key (Google AI Studio)",
+                default_endpoint: Some(GEMINI_ENDPOINT),
+            }],
+            key_guidance_url: Some("https://aistudio.google.com/apikey"),
+            api_key_env: Some("GEMINI_API_KEY"),
+            oauth: None,
+            oauth_needs_issuer: false,
+            subscription_terms: Some(
+                "Google does not allow Gemini CLI or Antigravity logins in other tools (accounts were suspended for it), so netclaw takes an AI Studio API key only",
+            ),
+        },
+        ProviderDescriptor {
+            type_key: "veniceai",
+            display_name: "Venice.ai",
+            kind: ProviderKind::Venice,
+            auth: &[AuthOption {
+                method: AuthMethod::ApiKey,
+                label: "API key",
+                default_endpoint: Some("https://api.venice.ai/api/v1"),
+            }],
+            key_guidance_url: Some("https://venice.ai/settings/api"),
+            api_key_env: None,
+            oauth: None,
+            oauth_needs_issuer: false,
+            subscription_terms: None,
+        },
+        ProviderDescriptor {
+            type_key: "zai",
+            display_name: "Z.ai",
+            kind: ProviderKind::Zai,
+            auth: &[AuthOption {
+                method: AuthMethod::ApiKey,
+                label: "API key (GLM Coding Plan; pay-as-you-go: --endpoint https://api.z.ai/api/paas/v4)",
+                default_endpoint: Some("https://api.z.ai/api/coding/paas/v4"),
+            }],
+            key_guidance_url: Some("https://z.ai/manage-apikey/apikey-list"),
+            api_key_env: None,
+            oauth: None,
+            oauth_needs_issuer: false,
+            subscription_terms: None,
         },
     ]
 }

@@ -28,6 +28,13 @@ pub enum ProviderKind {
     Ollama,
     /// Any server speaking OpenAI Chat Completions (llama.cpp, vLLM, LM Studio, gateways).
     OpenAiCompatible,
+    /// Google's Gemini API (AI Studio key): chat through its OpenAI-compatible endpoint, models
+    /// from the native listing.
+    Gemini,
+    /// Venice.ai's OpenAI-style API.
+    Venice,
+    /// Z.ai's OpenAI-style API (GLM models).
+    Zai,
 }
 
 /// One way to sign in to a provider, with the label a picker shows for it.
@@ -60,6 +67,9 @@ pub struct ProviderDescriptor {
     pub oauth: Option<OAuthClientDefaults>,
     /// True when OAuth is offered but its servers come from the provider's `OAuth.Issuer`.
     pub oauth_needs_issuer: bool,
+    /// Why the type offers no subscription login, when its vendor forbids using one in other
+    /// tools: one sentence naming the vendor's rule.
+    pub subscription_terms: Option<&'static str>,
 }
 
 impl ProviderDescriptor {

@@ -18,10 +18,10 @@ fn lookup_ignores_case_and_accepts_the_legacy_alias() {
 
 #[test]
 fn unknown_type_lists_the_known_keys_sorted() {
-    let err = ProviderRegistry::builtin().get("gemini").unwrap_err();
+    let err = ProviderRegistry::builtin().get("mistral").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Unknown provider type 'gemini'. Known: anthropic, ollama, openai, openai-compatible, openrouter"
+        "Unknown provider type 'mistral'. Known: anthropic, gemini, ollama, openai, openai-compatible, openrouter, veniceai, zai"
     );
 }
 
@@ -204,5 +204,5 @@ fn a_mistyped_type_is_answered_with_the_closest_one() {
         registry.get("antropic").unwrap_err().suggestion,
         Some("anthropic")
     );
-    assert_eq!(registry.get("gemini").unwrap_err().suggestion, None);
+    assert_eq!(registry.get("mistral").unwrap_err().suggestion, None);
 }

@@ -57,11 +57,28 @@ impl BundledCatalog {
         })
     }
 
-    /// The bundled models for a provider family (only OpenAI has a catalog).
+    /// The bundled models for a provider family (OpenAI's catalog, Z.ai's known windows).
     pub fn models_for(kind: ProviderKind) -> &'static [ModelFacts] {
         match kind {
             ProviderKind::OpenAi => &Self::openai().models,
+            ProviderKind::Zai => zai(),
             _ => &[],
         }
     }
+}
+
+/// Z.ai's listing names its GLM models without their windows; these are the vendor's figures.
+fn zai() -> &'static [ModelFacts] {
+    static ZAI: OnceLock<Vec<ModelFacts>> = OnceLock::new();
+    ZAI.get_or_init(|| {
+        [("glm-5.3", 1_000_000), ("glm-5.2", 200_000)]
+            .into_iter()
+            .map(|(id, window)| ModelFacts {
+                context_window: Some(window),
+                input_modalities: Some(super::Modalities::text()),
+                output_modalities: Some(super::Modalities::text()),
+                ..ModelFacts::new(id)
+            })
+            .collect()
+    })
 }

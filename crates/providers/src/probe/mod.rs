@@ -6,6 +6,8 @@
 
 mod anthropic;
 mod compatible;
+mod gemini;
+mod hosted;
 mod http;
 mod ollama;
 mod openai;
@@ -248,6 +250,19 @@ pub async fn probe(
             ProviderKind::OpenRouter => openrouter::probe(&ctx).await,
             ProviderKind::Ollama => ollama::probe(&ctx).await,
             ProviderKind::OpenAiCompatible => compatible::probe(&ctx).await,
+            ProviderKind::Gemini => gemini::probe(&ctx).await,
+            ProviderKind::Venice => {
+                hosted::probe(&ctx, "veniceai", "Venice", "https://venice.ai/settings/api").await
+            }
+            ProviderKind::Zai => {
+                hosted::probe(
+                    &ctx,
+                    "zai",
+                    "Z.ai",
+                    "https://z.ai/manage-apikey/apikey-list",
+                )
+                .await
+            }
         }
     };
     let outcome = match tokio::time::timeout(options.timeout, work).await {

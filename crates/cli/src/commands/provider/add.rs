@@ -71,6 +71,24 @@ pub(crate) fn choose_auth(
         None if login.api_key_stdin => AuthMethod::ApiKey,
         None => descriptor.default_auth_method(),
     };
+    if !descriptor.supports(method)
+        && method.is_oauth()
+        && let Some(terms) = descriptor.subscription_terms
+    {
+        let key_at = descriptor
+            .key_guidance_url
+            .map(|url| format!("get a key at {url}, then "))
+            .unwrap_or_default();
+        return Err(CliError::usage(format!(
+            "{} offers no `--auth {}`: {terms}",
+            descriptor.display_name,
+            auth_flag(method)
+        ))
+        .with_hint(format!(
+            "{key_at}`printf %s \"$KEY\" | netclaw provider add {name} {} --api-key-stdin`",
+            descriptor.type_key
+        )));
+    }
     if !descriptor.supports(method) {
         let supported: Vec<String> = descriptor
             .auth

@@ -54,7 +54,10 @@ pub(crate) fn body(request: &ChatRequest, flavor: CompletionsFlavor) -> Value {
             reasoning.insert("exclude".into(), json!(true));
             body.insert("reasoning".into(), Value::Object(reasoning));
         }
-        CompletionsFlavor::Compatible => {
+        CompletionsFlavor::Compatible
+        | CompletionsFlavor::Gemini
+        | CompletionsFlavor::Venice
+        | CompletionsFlavor::Zai => {
             if let Some(effort) = request.reasoning {
                 body.insert("reasoning_effort".into(), json!(effort.as_str()));
             }

@@ -28,6 +28,36 @@ pub enum CompletionsFlavor {
     OpenRouter,
     /// Any OpenAI-compatible server; the credential is optional.
     Compatible,
+    /// Google's OpenAI-compatible Gemini endpoint (`…/v1beta/openai`).
+    Gemini,
+    /// Venice.ai (`…/api/v1`).
+    Venice,
+    /// Z.ai (`…/paas/v4`).
+    Zai,
+}
+
+impl CompletionsFlavor {
+    /// The vendor's name in messages.
+    fn label(self) -> &'static str {
+        match self {
+            Self::OpenRouter => "OpenRouter",
+            Self::Compatible => "OpenAI-compatible server",
+            Self::Gemini => "Google Gemini",
+            Self::Venice => "Venice.ai",
+            Self::Zai => "Z.ai",
+        }
+    }
+
+    /// Whether the vendor's endpoint is the API's base as it stands (`…/v1beta/openai`,
+    /// `…/paas/v4`): `chat/completions` goes right after it, never after an added `/v1`.
+    fn base_is_complete(self) -> bool {
+        matches!(self, Self::Gemini | Self::Venice | Self::Zai)
+    }
+
+    /// Whether every request needs a credential.
+    fn needs_key(self) -> bool {
+        self != Self::Compatible
+    }
 }
 
 /// The `HTTP-Referer` sent to OpenRouter for attribution.
@@ -41,18 +71,16 @@ pub struct ChatCompletionsClient {
 
 impl ChatCompletionsClient {
     /// A client for `config`. The URL is `{ep}/chat/completions` when the endpoint already
-    /// ends in `/v1` (OpenRouter's `/api/v1` included), else `{ep}/v1/chat/completions`.
+    /// ends in `/v1` (OpenRouter's `/api/v1` included) or is a vendor's complete base (Gemini,
+    /// Venice, Z.ai), else `{ep}/v1/chat/completions`.
     pub fn new(config: ClientConfig, flavor: CompletionsFlavor) -> Result<Self, ChatError> {
         let base = config.base_url.trim_end_matches('/');
-        let url = if base.ends_with("/v1") {
+        let url = if base.ends_with("/v1") || flavor.base_is_complete() {
             format!("{base}/chat/completions")
         } else {
             format!("{base}/v1/chat/completions")
         };
-        let label = match flavor {
-            CompletionsFlavor::OpenRouter => "OpenRouter",
-            CompletionsFlavor::Compatible => "OpenAI-compatible server",
-        };
+        let label = flavor.label();
         let parsed_url = reqwest::Url::parse(&url).ok();
         let wire = CompletionsWire {
             provider: ProviderRef::new(&config.provider, label),
@@ -113,7 +141,7 @@ impl Wire for CompletionsWire {
         bearer: Option<&Bearer>,
     ) -> Result<reqwest::RequestBuilder, ChatError> {
         let mut headers = HeaderMap::with_capacity(8);
-        if bearer.is_some() || self.flavor == CompletionsFlavor::OpenRouter {
+        if bearer.is_some() || self.flavor.needs_key() {
             headers.insert(AUTHORIZATION, bearer_header(&self.provider, bearer)?);
         }
         if self.flavor == CompletionsFlavor::OpenRouter {

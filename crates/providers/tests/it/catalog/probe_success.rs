@@ -340,3 +340,87 @@ async fn a_server_without_model_info_still_probes_ok() {
     assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
     assert_eq!(report.models[0].context_window, None);
 }
+
+#[tokio::test]
+async fn gemini_reads_the_native_listing_for_real_limits() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1beta/models"))
+        .and(header("x-goog-api-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"models": [
+            {"name": "models/gemini-2.5-pro", "displayName": "Gemini 2.5 Pro",
+             "inputTokenLimit": 1_048_576, "outputTokenLimit": 65536,
+             "supportedGenerationMethods": ["generateContent", "countTokens"]},
+            {"name": "models/text-embedding-004", "inputTokenLimit": 2048,
+             "supportedGenerationMethods": ["embedContent"]}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[6].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests[0].headers.get("authorization").is_none(),
+        "the key goes in x-goog-api-key only"
+    );
+    insta::assert_json_snapshot!(report.models);
+}
+
+#[tokio::test]
+async fn venice_reads_its_model_spec() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/models"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": "venice-uncensored", "type": "text", "model_spec": {
+                "availableContextTokens": 32768,
+                "capabilities": {"supportsVision": false, "supportsFunctionCalling": true}}},
+            {"id": "mistral-31-24b", "type": "text", "model_spec": {
+                "availableContextTokens": 131_072,
+                "capabilities": {"supportsVision": true, "supportsFunctionCalling": true}}}
+        ]})))
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[7].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    insta::assert_json_snapshot!(report.models);
+}
+
+#[tokio::test]
+async fn zai_models_get_their_known_windows_from_the_catalog() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/coding/paas/v4/models"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": "glm-5.3", "object": "model"}, {"id": "glm-5.2", "object": "model"}
+        ]})))
+        .mount(&server)
+        .await;
+    let report = run(&FLAVOURS[8].target(&server.uri()), TIMEOUT).await;
+    assert_eq!(report.class, ProbeClass::Ok, "{:?}", report.message);
+    let catalog = netclaw_providers::models::BundledCatalog::models_for(
+        netclaw_providers::descriptor::ProviderKind::Zai,
+    );
+    let merged =
+        netclaw_providers::models::merge_listing(Some(&report.models), catalog, &[]).unwrap();
+    let windows: Vec<(String, u32, &str)> = merged
+        .iter()
+        .map(|m| {
+            (
+                m.id.clone(),
+                m.context_window.value,
+                m.context_window.source.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        windows,
+        [
+            ("glm-5.3".to_owned(), 1_000_000, "catalog"),
+            ("glm-5.2".to_owned(), 200_000, "catalog")
+        ]
+    );
+}

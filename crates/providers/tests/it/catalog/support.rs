@@ -28,7 +28,7 @@ pub(crate) struct Flavour {
     pub(crate) sends_key: bool,
 }
 
-pub(crate) const FLAVOURS: [Flavour; 6] = [
+pub(crate) const FLAVOURS: [Flavour; 9] = [
     Flavour {
         name: "openai-oauth",
         type_key: "openai",
@@ -75,6 +75,30 @@ pub(crate) const FLAVOURS: [Flavour; 6] = [
         method: AuthMethod::ApiKey,
         listing_path: "/v1/models",
         endpoint_suffix: "",
+        sends_key: true,
+    },
+    Flavour {
+        name: "gemini",
+        type_key: "gemini",
+        method: AuthMethod::ApiKey,
+        listing_path: "/v1beta/models",
+        endpoint_suffix: "/v1beta/openai",
+        sends_key: true,
+    },
+    Flavour {
+        name: "veniceai",
+        type_key: "veniceai",
+        method: AuthMethod::ApiKey,
+        listing_path: "/api/v1/models",
+        endpoint_suffix: "/api/v1",
+        sends_key: true,
+    },
+    Flavour {
+        name: "zai",
+        type_key: "zai",
+        method: AuthMethod::ApiKey,
+        listing_path: "/api/coding/paas/v4/models",
+        endpoint_suffix: "/api/coding/paas/v4",
         sends_key: true,
     },
 ];

@@ -20,13 +20,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The vendors' clients, by the names used in snapshot files.
-pub(crate) const CLIENTS: [&str; 6] = [
+pub(crate) const CLIENTS: [&str; 9] = [
     "codex",
     "openai_api",
     "anthropic",
     "openrouter",
     "compatible",
     "ollama",
+    "gemini",
+    "venice",
+    "zai",
 ];
 
 /// Settings with fast retries (milliseconds, never real multi-second waits).
@@ -83,6 +86,39 @@ pub(crate) fn client(kind: &str, base_url: &str, http: HttpSettings) -> Arc<dyn 
         "ollama" => Arc::new(
             OllamaClient::new(ClientConfig::new("ollama", base_url).with_http(http)).unwrap(),
         ),
+        "gemini" => Arc::new(
+            ChatCompletionsClient::new(
+                ClientConfig::new("gemini", format!("{base_url}/v1beta/openai"))
+                    .with_http(http)
+                    .with_bearer(Arc::new(StaticBearer::new(
+                        "gemini",
+                        bearer("AIza-test", None),
+                    ))),
+                CompletionsFlavor::Gemini,
+            )
+            .unwrap(),
+        ),
+        "venice" => Arc::new(
+            ChatCompletionsClient::new(
+                ClientConfig::new("venice", format!("{base_url}/api/v1"))
+                    .with_http(http)
+                    .with_bearer(Arc::new(StaticBearer::new(
+                        "venice",
+                        bearer("vn-test", None),
+                    ))),
+                CompletionsFlavor::Venice,
+            )
+            .unwrap(),
+        ),
+        "zai" => Arc::new(
+            ChatCompletionsClient::new(
+                ClientConfig::new("zai", format!("{base_url}/api/coding/paas/v4"))
+                    .with_http(http)
+                    .with_bearer(Arc::new(StaticBearer::new("zai", bearer("zai-test", None)))),
+                CompletionsFlavor::Zai,
+            )
+            .unwrap(),
+        ),
         other => panic!("unknown client {other}"),
     }
 }
@@ -92,7 +128,7 @@ pub(crate) fn family(kind: &str) -> &'static str {
     match kind {
         "codex" | "openai_api" => "responses",
         "anthropic" => "anthropic",
-        "openrouter" | "compatible" => "completions",
+        "openrouter" | "compatible" | "gemini" | "venice" | "zai" => "completions",
         "ollama" => "ollama",
         other => panic!("unknown client {other}"),
     }
