@@ -129,34 +129,33 @@ pub struct SeenLimits {
     pub snapshot: RateLimitSnapshot,
     /// When.
     pub at: Timestamp,
+    /// When this process last wrote the provider's limits to the file.
+    #[serde(skip)]
+    pub saved_at: Option<Timestamp>,
 }
 
 /// How stale saved limits may get before a new report is written even if it barely moved:
 /// every response carries limits, and a file write per response would cost the gateway.
 const LIMITS_SAVE_EVERY: Duration = Duration::from_secs(60);
 
-/// Every share a snapshot reports, in a fixed order, for telling a real move from noise.
-fn shares(snapshot: &RateLimitSnapshot) -> Vec<Option<f64>> {
-    vec![
+/// A subscription's window shares, which move slowly; a key's request and token budgets move
+/// with every answer and are left to the time rule.
+fn shares(snapshot: &RateLimitSnapshot) -> [Option<f64>; 2] {
+    [
         snapshot.primary.as_ref().map(|w| w.used_percent),
         snapshot.secondary.as_ref().map(|w| w.used_percent),
-        snapshot
-            .requests
-            .as_ref()
-            .and_then(crate::chat::CountWindow::used_percent),
-        snapshot
-            .tokens
-            .as_ref()
-            .and_then(crate::chat::CountWindow::used_percent),
     ]
 }
 
-/// Whether `new` is worth a write over `old`: a share moved by a point or more, the windows
-/// changed shape, or `old` is older than [`LIMITS_SAVE_EVERY`].
+/// Whether `new` is worth a write after `old`: nothing was written yet, the last write is
+/// older than [`LIMITS_SAVE_EVERY`], or a subscription window moved by a point or more.
 fn worth_saving(old: Option<&SeenLimits>, new: &RateLimitSnapshot, now: Timestamp) -> bool {
     let Some(old) = old else { return true };
+    let Some(saved_at) = old.saved_at else {
+        return true;
+    };
     let every = jiff::SignedDuration::try_from(LIMITS_SAVE_EVERY).unwrap_or_default();
-    if now.duration_since(old.at) >= every {
+    if now.duration_since(saved_at) >= every {
         return true;
     }
     let (before, after) = (shares(&old.snapshot), shares(new));
@@ -315,14 +314,20 @@ impl CooldownBook {
         now: Timestamp,
         threshold: Option<f64>,
     ) -> bool {
-        let saved = self.limits.get(&key(provider));
-        let limits_moved = worth_saving(saved, snapshot, now);
+        let seen = self.limits.get(&key(provider));
+        let limits_moved = worth_saving(seen, snapshot, now);
+        let saved_at = if limits_moved {
+            Some(now)
+        } else {
+            seen.and_then(|s| s.saved_at)
+        };
         // Memory always has the latest; the file gets it when it moved.
         self.limits.insert(
             key(provider),
             SeenLimits {
                 snapshot: snapshot.clone(),
                 at: now,
+                saved_at,
             },
         );
         self.record_threshold(provider, snapshot, now, threshold) || limits_moved

@@ -184,8 +184,12 @@ fn usage_over_the_threshold_is_a_soft_cooldown_until_the_window_resets() {
         "unchanged"
     );
     assert!(
+        !book.record_usage("work", &snapshot, at(59), Some(90.0)),
+        "seen again within the minute: not written"
+    );
+    assert!(
         book.record_usage("work", &snapshot, at(61), Some(90.0)),
-        "saved limits older than a minute are written again"
+        "a minute after the last write it is written again, however often it was seen"
     );
     assert_eq!(book.limits("work").unwrap().at, at(61));
     assert!(matches!(
