@@ -121,6 +121,12 @@ pub enum ChatEvent {
         #[serde(rename = "stopReason")]
         stop_reason: netclaw_providers::chat::StopReason,
     },
+    /// A failure before any output is being retried (sent while the answer is awaited, and
+    /// then only: without retries the stream starts with `served_by`).
+    Retrying {
+        /// What failed and when the next try is (`… — retry 1/4 in 0.5 s`).
+        message: String,
+    },
     /// The chat failed; nothing follows.
     Error(ErrorBody),
 }
@@ -135,6 +141,7 @@ impl ChatEvent {
             Self::ToolCall(_) => "tool_call",
             Self::Usage(_) => "usage",
             Self::Done { .. } => "done",
+            Self::Retrying { .. } => "retrying",
             Self::Error(_) => "error",
         }
     }

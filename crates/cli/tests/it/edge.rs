@@ -111,12 +111,18 @@ async fn a_vendors_429_and_5xx_come_with_a_hint() {
         "{}",
         failed.stderr
     );
-    // Each retry was announced while it waited.
+    // Each retry was announced while it waited, directly and through the daemon.
+    let announced = "(500). The provider may be experiencing issues — retry 1/4 in";
+    assert!(failed.stderr.contains(announced), "{}", failed.stderr);
+    let daemon = crate::oauth::start_daemon(&netclaw);
+    let through = netclaw.run(&["chat", "-v", "hi"], "").await;
+    crate::oauth::stop_daemon(&netclaw, daemon).await;
+    through.expect_code(1);
     assert!(
-        failed
-            .stderr
-            .contains("(500). The provider may be experiencing issues — retry 1/4 in"),
+        through.stderr.contains("through the daemon"),
         "{}",
-        failed.stderr
+        through.stderr
     );
+    assert!(through.stderr.contains(announced), "{}", through.stderr);
+    assert!(through.stderr.contains("hint: "), "{}", through.stderr);
 }

@@ -1,12 +1,17 @@
-//! `POST /api/chat`: the normalized chat as server-sent events (`event: text|reasoning|
-//! tool_call|usage|done|error`). A client that disconnects cancels the upstream request.
+//! `POST /api/chat`: the normalized chat as server-sent events (`event: served_by|text|
+//! reasoning|tool_call|usage|done|error`, and `retrying` while a failure before any output is
+//! retried). A client that disconnects cancels the upstream request.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use netclaw_config::Hint;
-use netclaw_providers::chat::{ChatError, ChatRequest, StreamEvent};
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use netclaw_providers::chat::{ChatError, ChatRequest, Progress, ProgressSink, StreamEvent};
 use netclaw_providers::resilience::{Refusal, Served};
 
 use crate::api::{self, ChatEvent, ErrorBody, ServedBy};
@@ -109,19 +114,79 @@ pub(crate) async fn chat(
                 .into_response();
         }
     };
+    let (progress, mut heard) = tokio::sync::mpsc::unbounded_channel::<Progress>();
     let chat = ChatRequest {
         model: plan.first_model(),
         messages: request.messages,
         tools: request.tools,
+        progress: ProgressSink::new(move |news: &Progress| {
+            let _ = progress.send(news.clone());
+        }),
         ..ChatRequest::default()
     };
-    let served = match runtime.serve(&plan, chat).await {
-        Ok(served) => served,
-        Err(refusal) => return refused(&refusal),
+    let serve = async move { runtime.serve(&plan, chat).await };
+    let mut serve = Box::pin(serve);
+    // The usual answer waits for the first output, so its status says how the chat went. A
+    // retry changes that: the client hears of it at once (a 200 stream of `retrying` events),
+    // and the outcome, answer or refusal, follows in the same stream.
+    let first_news = tokio::select! {
+        result = &mut serve => {
+            return match result {
+                Ok(served) => answer(state, served).await,
+                Err(refusal) => refused(&refusal),
+            };
+        }
+        Some(news) = heard.recv() => news,
     };
+    let (frames, body) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+    let news_frame = |news: &Progress| {
+        frame(&ChatEvent::Retrying {
+            message: news.to_string(),
+        })
+    };
+    let _ = frames.send(Bytes::from(news_frame(&first_news).unwrap_or_default()));
+    tokio::spawn(async move {
+        let result = loop {
+            tokio::select! {
+                result = &mut serve => break result,
+                Some(news) = heard.recv() => {
+                    if frames.send(Bytes::from(news_frame(&news).unwrap_or_default())).is_err() {
+                        return;
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(served) => {
+                let mut rest = Box::pin(answer_frames(state, served));
+                while let Some(Ok(bytes)) = rest.next().await {
+                    if frames.send(bytes).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(refusal) => {
+                let _ = frames.send(Bytes::from(
+                    frame(&ChatEvent::Error(refusal_body(&refusal))).unwrap_or_default(),
+                ));
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(body, |mut body| async move {
+        body.recv()
+            .await
+            .map(|bytes| (Ok::<_, Infallible>(bytes), body))
+    });
+    sse_response(stream).await
+}
+
+/// The answer's frames: `served_by`, then the events.
+fn answer_frames(
+    state: AppState,
+    served: Served,
+) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
     let head = frame(&served_by_event(&served)).unwrap_or_default();
-    let public_name = served.candidate.public_name();
-    let frames = sse_frames(
+    sse_frames(
         state,
         head,
         served.first,
@@ -131,6 +196,23 @@ pub(crate) async fn chat(
             Frame::End(stop_reason) => frame(&ChatEvent::Done { stop_reason }),
             Frame::Error(error) => frame(&ChatEvent::Error(error_body(&error))),
         },
-    );
-    crate::fallback::served_by(sse_response(frames).await, &public_name)
+    )
+}
+
+/// The answer as a response of its own, with the served-by header.
+async fn answer(state: AppState, served: Served) -> Response {
+    let public_name = served.candidate.public_name();
+    crate::fallback::served_by(
+        sse_response(answer_frames(state, served)).await,
+        &public_name,
+    )
+}
+
+/// A refusal as the error event of a stream already under way.
+fn refusal_body(refusal: &Refusal) -> ErrorBody {
+    ErrorBody {
+        code: refusal.error().map_or("cooling_down", code).to_owned(),
+        message: refusal.message(),
+        hint: refusal.hint(),
+    }
 }

@@ -122,15 +122,22 @@ fn hello() -> ChatRequest {
 }
 
 /// `(served provider/model, fallback reason, answer text)` of one `/api/chat`.
-async fn chat(daemon: &RunningDaemon, request: &ChatRequest) -> (String, Option<String>, String) {
-    let events: Vec<ChatEvent> = daemon
+/// Every event of one chat.
+async fn chat_events(daemon: &RunningDaemon, request: &ChatRequest) -> Vec<ChatEvent> {
+    daemon
         .client()
         .chat(request)
         .await
         .unwrap()
         .map(Result::unwrap)
         .collect()
-        .await;
+        .await
+}
+
+async fn chat(daemon: &RunningDaemon, request: &ChatRequest) -> (String, Option<String>, String) {
+    let mut events = chat_events(daemon, request).await;
+    // Retries announced while the answer was awaited come first.
+    events.retain(|e| !matches!(e, ChatEvent::Retrying { .. }));
     let ChatEvent::ServedBy(served) = &events[0] else {
         panic!("the first event is not served_by: {events:?}");
     };
@@ -206,14 +213,25 @@ async fn server_errors_after_every_retry_fall_back_without_a_cooldown() {
         .await;
     let clock = ManualClock::new(at(0));
     let daemon = vendors.spawn(&clock, &[]).await;
+    let events = chat_events(&daemon, &hello()).await;
+    let retries: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Retrying { message } => Some(message.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retries.len(), 2, "each retry is announced: {events:?}");
+    assert!(retries[0].contains("retry 1/2"), "{retries:?}");
+    assert!(matches!(events[2], ChatEvent::ServedBy(_)), "{events:?}");
     let (served, reason, text) = chat(&daemon, &hello()).await;
     assert_eq!(served, "spare/gpt-5-mini");
     assert_eq!(reason.as_deref(), Some("server_error"));
     assert_eq!(text, "Hello, wörld ✓");
     assert_eq!(
         vendors.main_requests().await,
-        3,
-        "the first attempt and 2 retries"
+        6,
+        "twice the first attempt and 2 retries"
     );
     assert_eq!(provider(&daemon, "work").await.cooldown_reason, None);
     daemon.shutdown().await.unwrap();

@@ -30,6 +30,14 @@ fn served_note(
     )));
 }
 
+/// Says what the wait is for (a retry): in the spinner on a terminal, as a line otherwise.
+fn announce(cx: &Context<'_>, spinner: Option<&Spinner>, news: &str) {
+    match spinner {
+        Some(spinner) if cx.printer.animations() => spinner.set_message(format!("{news}…")),
+        _ => cx.printer.message(cx.printer.dim(news)),
+    }
+}
+
 /// Streams one answer to stdout; returns its text.
 pub(super) async fn answer(
     cx: &Context<'_>,
@@ -69,6 +77,7 @@ pub(super) async fn answer(
                         served = format!("{}/{}", by.provider, by.model);
                     }
                     ChatEvent::Text { text: piece } => on_text(&piece, &mut text, &mut spinner),
+                    ChatEvent::Retrying { message } => announce(cx, spinner.as_ref(), &message),
                     ChatEvent::Usage(u) => usage = Some(u),
                     ChatEvent::Error(body) => {
                         let error = CliError::new(body.message);
@@ -98,10 +107,7 @@ pub(super) async fn answer(
             let answer = loop {
                 tokio::select! {
                     answer = &mut serve => break answer,
-                    Some(news) = heard.recv() => match &spinner {
-                        Some(spinner) if p.animations() => spinner.set_message(format!("{news}…")),
-                        _ => p.message(p.dim(news)),
-                    },
+                    Some(news) = heard.recv() => announce(cx, spinner.as_ref(), &news.to_string()),
                 }
             };
             let answered = match answer {
