@@ -108,3 +108,29 @@ async fn api_keys_show_the_limits_their_last_answer_reported() {
     usage.expect_code(0);
     insta::assert_json_snapshot!(without_time(usage.json()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_openrouter_key_shows_its_spend_from_the_key_endpoint() {
+    let server = MockServer::start().await;
+    API_VENDORS[2].mount_healthy(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/key"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "label": "sk-or-v1-abc...xyz", "usage": 7.5, "limit": 10, "is_free_tier": false}})))
+        .mount(&server)
+        .await;
+    let netclaw = Netclaw::new();
+    let args = API_VENDORS[2].add_args("router", &server);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    netclaw.run(&args, KEY).await.expect_code(0);
+    let usage = netclaw.run(&["usage", "--json"], "").await;
+    usage.expect_code(0);
+    insta::assert_json_snapshot!(without_time(usage.json()));
+    let table = netclaw.run(&["usage"], "").await;
+    assert!(
+        table.stdout.contains("spent  $7.50 of $10.00"),
+        "{}",
+        table.stdout
+    );
+}
