@@ -59,6 +59,13 @@ pub(crate) fn client(kind: &str, base_url: &str, http: HttpSettings) -> Arc<dyn 
             .with_http(http.clone())
             .with_bearer(Arc::new(StaticBearer::new(name, bearer(token, account))))
     };
+    // A hosted Chat Completions vendor whose base sits at `path` under the server.
+    let hosted = |name: &str, path: &str, token: &str, flavor| -> Arc<dyn ChatClient> {
+        let config = ClientConfig::new(name, format!("{base_url}{path}"))
+            .with_http(http.clone())
+            .with_bearer(Arc::new(StaticBearer::new(name, bearer(token, None))));
+        Arc::new(ChatCompletionsClient::new(config, flavor).unwrap())
+    };
     match kind {
         "codex" => Arc::new(
             CodexClient::new(with_key("openai", "access-token", Some("acct_123"))).unwrap(),
@@ -86,38 +93,18 @@ pub(crate) fn client(kind: &str, base_url: &str, http: HttpSettings) -> Arc<dyn 
         "ollama" => Arc::new(
             OllamaClient::new(ClientConfig::new("ollama", base_url).with_http(http)).unwrap(),
         ),
-        "gemini" => Arc::new(
-            ChatCompletionsClient::new(
-                ClientConfig::new("gemini", format!("{base_url}/v1beta/openai"))
-                    .with_http(http)
-                    .with_bearer(Arc::new(StaticBearer::new(
-                        "gemini",
-                        bearer("AIza-test", None),
-                    ))),
-                CompletionsFlavor::Gemini,
-            )
-            .unwrap(),
+        "gemini" => hosted(
+            "gemini",
+            "/v1beta/openai",
+            "AIza-test",
+            CompletionsFlavor::Gemini,
         ),
-        "venice" => Arc::new(
-            ChatCompletionsClient::new(
-                ClientConfig::new("venice", format!("{base_url}/api/v1"))
-                    .with_http(http)
-                    .with_bearer(Arc::new(StaticBearer::new(
-                        "venice",
-                        bearer("vn-test", None),
-                    ))),
-                CompletionsFlavor::Venice,
-            )
-            .unwrap(),
-        ),
-        "zai" => Arc::new(
-            ChatCompletionsClient::new(
-                ClientConfig::new("zai", format!("{base_url}/api/coding/paas/v4"))
-                    .with_http(http)
-                    .with_bearer(Arc::new(StaticBearer::new("zai", bearer("zai-test", None)))),
-                CompletionsFlavor::Zai,
-            )
-            .unwrap(),
+        "venice" => hosted("venice", "/api/v1", "vn-test", CompletionsFlavor::Venice),
+        "zai" => hosted(
+            "zai",
+            "/api/coding/paas/v4",
+            "zai-test",
+            CompletionsFlavor::Zai,
         ),
         other => panic!("unknown client {other}"),
     }
