@@ -282,6 +282,16 @@ pub(crate) struct ProviderAddArgs {
     /// it later with `netclaw provider probe <name>`.
     #[arg(long)]
     pub(crate) skip_probe: bool,
+    /// Answer yes to what adding the type asks to confirm (GitHub Copilot's terms).
+    #[arg(long, short = 'y')]
+    pub(crate) yes: bool,
+    /// GitHub Enterprise (github-copilot): the GitHub host to log in at.
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+    pub(crate) github_host: Option<String>,
+    /// GitHub Enterprise (github-copilot): its API, where the Copilot token is obtained
+    /// (default `https://api.<host>`).
+    #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+    pub(crate) github_api_base: Option<String>,
 }
 
 const IMPORT_EXAMPLES: &str = "\

@@ -152,6 +152,11 @@ pub(crate) struct AddOptions {
     pub(crate) endpoint: Option<String>,
     pub(crate) login: LoginChoice,
     pub(crate) skip_probe: bool,
+    /// Confirmed up front what `provider add` would ask (GitHub Copilot's terms).
+    pub(crate) yes: bool,
+    /// GitHub Enterprise: the host (`OAuth.Issuer`) and its API (`VendorOptions.GitHubApiBase`).
+    pub(crate) github_host: Option<String>,
+    pub(crate) github_api_base: Option<String>,
 }
 
 /// `provider login`.
@@ -256,6 +261,9 @@ fn provider_task(command: ProviderCommand) -> Task {
             endpoint: args.endpoint,
             login: login_choice(args.login, args.api_key_stdin),
             skip_probe: args.skip_probe,
+            yes: args.yes,
+            github_host: args.github_host,
+            github_api_base: args.github_api_base,
         }),
         ProviderCommand::Login(args) => Task::ProviderLogin(LoginOptions {
             name: args.name,

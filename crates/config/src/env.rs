@@ -28,6 +28,13 @@ impl EnvVars {
     pub const GEMINI_API_KEY: &'static str = "GEMINI_API_KEY";
     /// Google's other conventional name for the same key, tried after `GEMINI_API_KEY`.
     pub const GOOGLE_API_KEY: &'static str = "GOOGLE_API_KEY";
+    /// A GitHub token for a `github-copilot` provider with none stored (then `GH_TOKEN`,
+    /// `GITHUB_TOKEN`).
+    pub const COPILOT_GITHUB_TOKEN: &'static str = "COPILOT_GITHUB_TOKEN";
+    /// The GitHub CLI's token variable.
+    pub const GH_TOKEN: &'static str = "GH_TOKEN";
+    /// GitHub Actions' token variable.
+    pub const GITHUB_TOKEN: &'static str = "GITHUB_TOKEN";
     /// The user's home directory.
     pub const HOME: &'static str = "HOME";
     /// Disables colour in CLI output when set to anything.
@@ -83,6 +90,10 @@ impl EnvVars {
         (
             "GEMINI_API_KEY, GOOGLE_API_KEY",
             "the key of a `gemini` provider that has none stored",
+        ),
+        (
+            "COPILOT_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN",
+            "the GitHub token of a `github-copilot` provider with none stored",
         ),
         (Self::NO_COLOR, "no colour in the output"),
         (

@@ -80,8 +80,14 @@ impl OAuthClient {
         http: reqwest::Client,
         mut config: OAuthClientConfig,
     ) -> Result<Self, OAuthError> {
+        // A server whose flows' endpoints are all given (GitHub has no discovery document) is
+        // not asked for its metadata; one given only in part is discovered for the rest.
+        let endpoints = &config.endpoints;
+        let given = endpoints.token.is_some()
+            && endpoints.authorization.is_some()
+            && endpoints.device_authorization.is_some();
         let metadata = match (config.flavour, &config.issuer) {
-            (Flavour::Standard, Some(issuer)) => Some(discover(&http, issuer).await?),
+            (Flavour::Standard, Some(issuer)) if !given => Some(discover(&http, issuer).await?),
             _ => None,
         };
         crate::scopes::apply_defaults(&mut config, metadata.as_ref());

@@ -3,6 +3,7 @@
 pub mod backoff;
 pub mod bearer;
 pub mod chat;
+pub mod copilot;
 pub mod credentials;
 pub mod descriptor;
 pub mod edge;

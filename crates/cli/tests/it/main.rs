@@ -6,6 +6,7 @@ mod vendors;
 
 mod chat;
 mod config_commands;
+mod copilot;
 mod doctor;
 mod edge;
 mod fallback;

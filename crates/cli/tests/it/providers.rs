@@ -207,7 +207,7 @@ async fn usage_errors_exit_2_with_a_hint() {
     assert!(
         unknown
             .stderr
-            .contains("Known: anthropic, gemini, ollama, openai"),
+            .contains("Known: anthropic, gemini, github-copilot, ollama, openai"),
         "{}",
         unknown.stderr
     );

@@ -41,5 +41,9 @@ pub fn client_for(
             CompletionsFlavor::Venice,
         )?),
         ProviderKind::Zai => Arc::new(ChatCompletionsClient::new(config, CompletionsFlavor::Zai)?),
+        ProviderKind::Copilot => Arc::new(ChatCompletionsClient::new(
+            config,
+            CompletionsFlavor::Copilot,
+        )?),
     })
 }

@@ -75,6 +75,8 @@ pub struct ClientConfig {
     /// `None` builds one from [`HttpSettings::connect_timeout`]. A shared client keeps its own
     /// connect timeout; the other limits of `http` apply either way.
     pub http_client: Option<reqwest::Client>,
+    /// GitHub Copilot's session: its tokens (also set as `bearer`) and the API it names.
+    pub copilot: Option<Arc<crate::copilot::CopilotSession>>,
 }
 
 impl ClientConfig {
@@ -86,7 +88,15 @@ impl ClientConfig {
             bearer: None,
             http: HttpSettings::default(),
             http_client: None,
+            copilot: None,
         }
+    }
+
+    /// Use `session` for GitHub Copilot's tokens and API base.
+    pub fn with_copilot(mut self, session: Arc<crate::copilot::CopilotSession>) -> Self {
+        self.bearer = Some(Arc::clone(&session) as Arc<dyn BearerSource>);
+        self.copilot = Some(session);
+        self
     }
 
     /// Use `bearer` for credentials.

@@ -27,6 +27,21 @@ const OPENAI_OAUTH: OAuthClientDefaults = OAuthClientDefaults {
     ],
 };
 
+/// GitHub's OAuth app login as GitHub Copilot clients use it: the device flow of the public
+/// client id the Neovim Copilot plugin uses, at fixed endpoints (GitHub has no discovery).
+const GITHUB_OAUTH: OAuthClientDefaults = OAuthClientDefaults {
+    flavour: OAuthFlavour::Standard,
+    issuer: "https://github.com",
+    client_id: "Iv1.b507a08c87ecfe98",
+    token_path: "/login/oauth/access_token",
+    authorize_path: "/login/oauth/authorize",
+    device_path: "/login/device/code",
+    polling_path: None,
+    redirect_uri: "http://127.0.0.1:0/auth/callback",
+    scope: "read:user",
+    extra_authorize_params: &[],
+};
+
 pub(super) fn all() -> Vec<ProviderDescriptor> {
     vec![
         ProviderDescriptor {
@@ -179,6 +194,28 @@ pub(super) fn all() -> Vec<ProviderDescriptor> {
             key_guidance_url: Some("https://z.ai/manage-apikey/apikey-list"),
             api_key_env: None,
             oauth: None,
+            oauth_needs_issuer: false,
+            subscription_terms: None,
+        },
+        ProviderDescriptor {
+            type_key: "github-copilot",
+            display_name: "GitHub Copilot",
+            kind: ProviderKind::Copilot,
+            auth: &[
+                AuthOption {
+                    method: AuthMethod::OAuthDevice,
+                    label: "GitHub login (device code)",
+                    default_endpoint: Some("https://api.githubcopilot.com"),
+                },
+                AuthOption {
+                    method: AuthMethod::ApiKey,
+                    label: "GitHub token (--api-key-stdin, or COPILOT_GITHUB_TOKEN / GH_TOKEN / GITHUB_TOKEN)",
+                    default_endpoint: Some("https://api.githubcopilot.com"),
+                },
+            ],
+            key_guidance_url: Some("https://github.com/settings/tokens"),
+            api_key_env: Some("COPILOT_GITHUB_TOKEN"),
+            oauth: Some(GITHUB_OAUTH),
             oauth_needs_issuer: false,
             subscription_terms: None,
         },

@@ -35,6 +35,8 @@ pub enum ProviderKind {
     Venice,
     /// Z.ai's OpenAI-style API (GLM models).
     Zai,
+    /// GitHub Copilot: a GitHub credential exchanged for short-lived Copilot tokens.
+    Copilot,
 }
 
 /// One way to sign in to a provider, with the label a picker shows for it.

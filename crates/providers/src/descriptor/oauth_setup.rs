@@ -60,6 +60,9 @@ impl ProviderDescriptor {
             client_id,
             redirect_uri,
             scope,
+            token_endpoint,
+            authorization_endpoint,
+            device_endpoint,
             ..
         } = resolved;
         let issuer = url("OAuth issuer", &issuer)?;
@@ -68,7 +71,19 @@ impl ProviderDescriptor {
             OAuthFlavour::Standard => {
                 let id = client_id.clone().ok_or(OAuthSetupError::NoClientId)?;
                 let redirect = redirect_uri.as_deref().unwrap_or(LOOPBACK_REDIRECT);
-                OAuthClientConfig::standard(issuer, id, url("redirect URI", redirect)?)
+                let mut config =
+                    OAuthClientConfig::standard(issuer, id, url("redirect URI", redirect)?);
+                // A type that knows its server's endpoints (GitHub) names them; a server the
+                // user names is discovered from its issuer.
+                if self.oauth.is_some() {
+                    let endpoint = |value: Option<String>| {
+                        value.map(|v| url("OAuth endpoint", &v)).transpose()
+                    };
+                    config.endpoints.token = endpoint(token_endpoint)?;
+                    config.endpoints.authorization = endpoint(authorization_endpoint)?;
+                    config.endpoints.device_authorization = endpoint(device_endpoint)?;
+                }
+                config
             }
         };
         if let Some(id) = client_id {

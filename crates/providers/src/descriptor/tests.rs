@@ -21,7 +21,7 @@ fn unknown_type_lists_the_known_keys_sorted() {
     let err = ProviderRegistry::builtin().get("mistral").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Unknown provider type 'mistral'. Known: anthropic, gemini, ollama, openai, openai-compatible, openrouter, veniceai, zai"
+        "Unknown provider type 'mistral'. Known: anthropic, gemini, github-copilot, ollama, openai, openai-compatible, openrouter, veniceai, zai"
     );
 }
 

@@ -6,6 +6,7 @@
 
 mod anthropic;
 mod compatible;
+mod copilot;
 mod gemini;
 mod hosted;
 mod http;
@@ -104,6 +105,8 @@ pub struct ProbeTarget {
     pub bearer: Option<Bearer>,
     /// When the OAuth access token expires, if known.
     pub token_expiry: Option<Timestamp>,
+    /// Where the credential is exchanged for a short-lived API token (GitHub Copilot).
+    pub token_exchange: Option<String>,
 }
 
 /// Knobs of one probe run.
@@ -208,6 +211,8 @@ pub(crate) struct ProbeContext<'a> {
     pub(crate) target: &'a ProbeTarget,
     pub(crate) options: &'a ProbeOptions,
     pub(crate) endpoint: String,
+    /// What a successful probe still has to say (a listing replaced by a curated one).
+    pub(crate) note: std::sync::Mutex<Option<String>>,
 }
 
 /// Probes one provider: checks what is configured, calls its model listing with the given
@@ -242,6 +247,7 @@ pub async fn probe(
         target,
         options,
         endpoint: endpoint.clone(),
+        note: std::sync::Mutex::new(None),
     };
     let work = async {
         match descriptor.kind {
@@ -254,6 +260,7 @@ pub async fn probe(
             ProviderKind::Venice => {
                 hosted::probe(&ctx, "veniceai", "Venice", "https://venice.ai/settings/api").await
             }
+            ProviderKind::Copilot => copilot::probe(&ctx).await,
             ProviderKind::Zai => {
                 hosted::probe(
                     &ctx,
@@ -273,7 +280,10 @@ pub async fn probe(
     match outcome {
         Ok(models) => ProbeReport {
             class: ProbeClass::Ok,
-            message: None,
+            message: ctx
+                .note
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
             latency,
             endpoint: Some(endpoint),
             models,

@@ -113,6 +113,9 @@ impl<'a> ConfiguredProvider<'a> {
             auth_method: self.method,
             bearer,
             token_expiry,
+            token_exchange: (self.descriptor.map(|d| d.kind)
+                == Some(crate::descriptor::ProviderKind::Copilot))
+            .then(|| crate::copilot::token_url(self.entry)),
         }
     }
 }

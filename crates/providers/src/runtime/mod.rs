@@ -146,6 +146,17 @@ impl Runtime {
         if provider.method != AuthMethod::None {
             config = config.with_bearer(services.credentials.bearer_source(provider.name));
         }
+        if descriptor.kind == crate::descriptor::ProviderKind::Copilot
+            && let Some(github) = config.bearer.clone()
+        {
+            config = config.with_copilot(crate::copilot::CopilotSession::new(
+                provider.name,
+                github,
+                services.http.clone(),
+                crate::copilot::token_url(provider.entry),
+                Arc::clone(&services.clock),
+            ));
+        }
         client_for(descriptor.kind, provider.method, config)
             .map_err(|e| UnusableProvider::Build(e.user_message()))
     }

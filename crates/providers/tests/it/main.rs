@@ -3,3 +3,4 @@
 
 mod catalog;
 mod chat;
+mod copilot;

@@ -228,6 +228,9 @@ pub(crate) async fn probe_with(
         auth_method: entry.auth_method,
         bearer: credential.bearer(),
         token_expiry: credential.expiry(),
+        token_exchange: (descriptor_kind(home, entry)
+            == Some(netclaw_providers::descriptor::ProviderKind::Copilot))
+        .then(|| netclaw_providers::copilot::token_url(entry)),
     };
     let _spinner = Spinner::start(cx.printer, checking);
     probe(
@@ -237,6 +240,13 @@ pub(crate) async fn probe_with(
         &ProbeOptions::at(Timestamp::now()),
     )
     .await
+}
+
+fn descriptor_kind(
+    home: &Home,
+    entry: &ProviderEntry,
+) -> Option<netclaw_providers::descriptor::ProviderKind> {
+    home.registry.try_get(&entry.provider_type).map(|d| d.kind)
 }
 
 /// The models line after a successful probe.
@@ -257,6 +267,32 @@ pub(crate) fn describe_models(report: &ProbeReport) -> String {
         if count == 1 { "" } else { "s" },
         sample.join(", ")
     )
+}
+
+/// GitHub says Copilot is for its supported clients: say so once, and go on only when the
+/// user agrees (or passed `--yes`).
+fn confirm_copilot(cx: &Context<'_>, name: &str, yes: bool) -> Result<(), CliError> {
+    cx.printer.message(
+        "GitHub says Copilot is meant for its supported clients. netclaw uses it the way other \
+         open tools do (GitHub endorsed opencode's Copilot login in January 2026); your account's \
+         terms still apply.",
+    );
+    if yes {
+        return Ok(());
+    }
+    let agreed = cx
+        .prompter()
+        .confirm("Add GitHub Copilot on these terms?", false)
+        .map_err(|e| {
+            e.into_cli(&format!(
+                "`--yes`: `netclaw provider add {name} github-copilot --yes`"
+            ))
+        })?;
+    if agreed {
+        Ok(())
+    } else {
+        Err(CliError::new("nothing was added").with_exit(Exit::Failure))
+    }
 }
 
 /// `provider add`.
@@ -295,11 +331,28 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             ),
         );
     }
+    if descriptor.kind == netclaw_providers::descriptor::ProviderKind::Copilot {
+        confirm_copilot(cx, name, options.yes)?;
+    }
     let mut entry = ProviderEntry::new(descriptor.type_key);
     entry.auth_method = method;
     entry.endpoint = endpoint;
     let login = &options.login;
-    entry.oauth = login.oauth.over(None);
+    let mut oauth = login.oauth.clone();
+    if options.github_host.is_some() {
+        oauth.issuer.clone_from(&options.github_host);
+    }
+    entry.oauth = oauth.over(None);
+    if let Some(api) = &options.github_api_base {
+        entry.vendor_options = Some(
+            [(
+                "GitHubApiBase".to_owned(),
+                serde_json::Value::from(api.trim_end_matches('/')),
+            )]
+            .into_iter()
+            .collect(),
+        );
+    }
     let http = crate::http::client()?;
     let retry = format!("netclaw provider add {name} {}", descriptor.type_key);
     let wanted = Wanted {

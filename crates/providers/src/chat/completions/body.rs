@@ -57,7 +57,8 @@ pub(crate) fn body(request: &ChatRequest, flavor: CompletionsFlavor) -> Value {
         CompletionsFlavor::Compatible
         | CompletionsFlavor::Gemini
         | CompletionsFlavor::Venice
-        | CompletionsFlavor::Zai => {
+        | CompletionsFlavor::Zai
+        | CompletionsFlavor::Copilot => {
             if let Some(effort) = request.reasoning {
                 body.insert("reasoning_effort".into(), json!(effort.as_str()));
             }

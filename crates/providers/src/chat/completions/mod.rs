@@ -34,6 +34,9 @@ pub enum CompletionsFlavor {
     Venice,
     /// Z.ai (`…/paas/v4`).
     Zai,
+    /// GitHub Copilot (`api.githubcopilot.com`, or the API the token exchange names), with
+    /// the Copilot request headers.
+    Copilot,
 }
 
 impl CompletionsFlavor {
@@ -45,13 +48,17 @@ impl CompletionsFlavor {
             Self::Gemini => "Google Gemini",
             Self::Venice => "Venice.ai",
             Self::Zai => "Z.ai",
+            Self::Copilot => "GitHub Copilot",
         }
     }
 
     /// Whether the vendor's endpoint is the API's base as it stands (`…/v1beta/openai`,
     /// `…/paas/v4`): `chat/completions` goes right after it, never after an added `/v1`.
     fn base_is_complete(self) -> bool {
-        matches!(self, Self::Gemini | Self::Venice | Self::Zai)
+        matches!(
+            self,
+            Self::Gemini | Self::Venice | Self::Zai | Self::Copilot
+        )
     }
 
     /// Whether every request needs a credential.
@@ -88,6 +95,7 @@ impl ChatCompletionsClient {
             url,
             parsed_url,
             flavor,
+            copilot: config.copilot.clone(),
         };
         Ok(Self {
             transport: Arc::new(Transport::new(
@@ -119,6 +127,8 @@ struct CompletionsWire {
     /// The `User-Agent` value, checked once; `None` when it is not a valid header value.
     user_agent: Option<HeaderValue>,
     flavor: CompletionsFlavor,
+    /// Copilot's session: requests go to the API its last exchange named.
+    copilot: Option<Arc<crate::copilot::CopilotSession>>,
 }
 
 impl Wire for CompletionsWire {
@@ -148,15 +158,26 @@ impl Wire for CompletionsWire {
             headers.insert("http-referer", HeaderValue::from_static(OPENROUTER_REFERER));
             headers.insert("x-title", HeaderValue::from_static("netclaw"));
         }
+        if self.flavor == CompletionsFlavor::Copilot {
+            for (name, value) in crate::copilot::COPILOT_HEADERS {
+                headers.insert(name, HeaderValue::from_static(value));
+            }
+            headers.insert(
+                "openai-intent",
+                HeaderValue::from_static("conversation-agent"),
+            );
+        }
         if let Some(agent) = &self.user_agent {
             headers.insert(USER_AGENT, agent.clone());
         }
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let body = body::body(request, self.flavor).to_string();
-        let builder = match &self.parsed_url {
-            Some(url) => http.post(url.clone()),
-            None => http.post(&self.url),
+        let named = self.copilot.as_ref().and_then(|session| session.api_base());
+        let builder = match (named, &self.parsed_url) {
+            (Some(api), _) => http.post(format!("{api}/chat/completions")),
+            (None, Some(url)) => http.post(url.clone()),
+            (None, None) => http.post(&self.url),
         };
         Ok(builder.headers(headers).body(body))
     }

@@ -115,6 +115,7 @@ impl Flavour {
                 account_id: Some("acct-123".into()),
             }),
             token_expiry: None,
+            token_exchange: None,
         }
     }
 }
