@@ -25,14 +25,17 @@ Exit codes:
 /// (from [`netclaw_config::EnvVars::DOCUMENTED`], the one place that reads them).
 pub(crate) fn command_with_environment() -> clap::Command {
     use clap::CommandFactory;
-    let width = EnvVars::DOCUMENTED
-        .iter()
-        .map(|(name, _)| name.chars().count())
-        .max()
-        .unwrap_or(0);
+    // A name too long for the column gets a line of its own, so descriptions never wrap.
+    const WIDTH: usize = 22;
     let variables: Vec<String> = EnvVars::DOCUMENTED
         .iter()
-        .map(|(name, what)| format!("  {name:<width$}  {what}"))
+        .map(|(name, what)| {
+            if name.chars().count() > WIDTH {
+                format!("  {name}\n  {:WIDTH$}  {what}", "")
+            } else {
+                format!("  {name:<WIDTH$}  {what}")
+            }
+        })
         .collect();
     let add_help = format!("{}\n\n{PROVIDER_EXAMPLES}", provider_types());
     Cli::command()

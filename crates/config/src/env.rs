@@ -35,6 +35,17 @@ impl EnvVars {
     pub const GH_TOKEN: &'static str = "GH_TOKEN";
     /// GitHub Actions' token variable.
     pub const GITHUB_TOKEN: &'static str = "GITHUB_TOKEN";
+    /// A GitHub Enterprise host for `github-copilot` (then `GH_HOST`, `GHE_HOST`,
+    /// `GITHUB_SERVER_URL`).
+    pub const COPILOT_GH_HOST: &'static str = "COPILOT_GH_HOST";
+    /// The GitHub CLI's host variable.
+    pub const GH_HOST: &'static str = "GH_HOST";
+    /// A GitHub Enterprise Server host.
+    pub const GHE_HOST: &'static str = "GHE_HOST";
+    /// GitHub Actions' server URL.
+    pub const GITHUB_SERVER_URL: &'static str = "GITHUB_SERVER_URL";
+    /// GitHub Actions' API URL: where a `github-copilot` token is exchanged.
+    pub const GITHUB_API_URL: &'static str = "GITHUB_API_URL";
     /// The user's home directory.
     pub const HOME: &'static str = "HOME";
     /// Disables colour in CLI output when set to anything.
@@ -93,7 +104,15 @@ impl EnvVars {
         ),
         (
             "COPILOT_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN",
-            "the GitHub token of a `github-copilot` provider with none stored",
+            "a `github-copilot` provider's GitHub token",
+        ),
+        (
+            "COPILOT_GH_HOST, GH_HOST, GHE_HOST, GITHUB_SERVER_URL",
+            "the GitHub Enterprise host `provider add … github-copilot` logs in at",
+        ),
+        (
+            "GITHUB_API_URL",
+            "that host's API (default https://api.<host>)",
         ),
         (Self::NO_COLOR, "no colour in the output"),
         (

@@ -293,6 +293,12 @@ pub(crate) async fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
             }
             Step::Credential => {
                 let provider_name = free_name(&home, descriptor.type_key)?;
+                if descriptor.kind == netclaw_providers::descriptor::ProviderKind::Copilot
+                    && !super::provider::add::confirm_copilot(cx, &provider_name, false)?
+                {
+                    step = Step::Provider;
+                    continue;
+                }
                 let mut entry = ProviderEntry::new(descriptor.type_key);
                 entry.auth_method = method;
                 entry.endpoint = endpoint.clone();

@@ -168,3 +168,32 @@ async fn a_device_login_chats_directly_through_the_daemon_and_through_the_gatewa
     let log = std::fs::read_to_string(netclaw.home().join("logs/daemon.log")).unwrap_or_default();
     assert!(!log.contains(COPILOT_TOKEN) && !log.contains(KEY), "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_github_token_and_an_enterprise_host_come_from_the_environment() {
+    let netclaw = Netclaw::new()
+        .env("GH_HOST", "ghe.example.test")
+        .env("GITHUB_API_URL", "https://ghe.example.test/api/v3/");
+    let added = netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "cp",
+                "github-copilot",
+                "--auth",
+                "api-key",
+                "--yes",
+                "--skip-probe",
+            ],
+            KEY,
+        )
+        .await;
+    added.expect_code(0);
+    let entry = &netclaw.config_json()["Providers"]["cp"];
+    assert_eq!(entry["OAuth"]["Issuer"], "https://ghe.example.test");
+    assert_eq!(
+        entry["VendorOptions"]["GitHubApiBase"],
+        "https://ghe.example.test/api/v3"
+    );
+}

@@ -206,3 +206,25 @@ async fn init_logs_in_to_another_openai_issuer_from_the_advanced_step_or_the_env
         "{transcript}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_states_copilots_terms_and_goes_back_when_they_are_declined() {
+    let home = tempfile::tempdir().unwrap();
+    let answers = vec![
+        Answer::Pick("GitHub Copilot".into()),
+        Answer::Pick("device".into()),
+        Answer::Input(String::new()),
+        Answer::Pick("(default)".into()),
+        Answer::Confirm(false),
+        Answer::Back,
+    ];
+    let (code, _, stderr, prompter) = run_in_process(home.path(), &["init"], answers).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(prompter.remaining(), 0);
+    assert!(
+        stderr.contains("Copilot is meant for its supported clients"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!home.path().join("config/netclaw.json").exists());
+}

@@ -269,30 +269,50 @@ pub(crate) fn describe_models(report: &ProbeReport) -> String {
     )
 }
 
-/// GitHub says Copilot is for its supported clients: say so once, and go on only when the
-/// user agrees (or passed `--yes`).
-fn confirm_copilot(cx: &Context<'_>, name: &str, yes: bool) -> Result<(), CliError> {
+/// GitHub says Copilot is for its supported clients: says so once, and whether the user
+/// agrees (`--yes` agrees without asking).
+pub(crate) fn confirm_copilot(cx: &Context<'_>, name: &str, yes: bool) -> Result<bool, CliError> {
     cx.printer.message(
         "GitHub says Copilot is meant for its supported clients. netclaw uses it the way other \
          open tools do (GitHub endorsed opencode's Copilot login in January 2026); your account's \
          terms still apply.",
     );
     if yes {
-        return Ok(());
+        return Ok(true);
     }
-    let agreed = cx
-        .prompter()
+    cx.prompter()
         .confirm("Add GitHub Copilot on these terms?", false)
         .map_err(|e| {
             e.into_cli(&format!(
                 "`--yes`: `netclaw provider add {name} github-copilot --yes`"
             ))
-        })?;
-    if agreed {
-        Ok(())
-    } else {
-        Err(CliError::new("nothing was added").with_exit(Exit::Failure))
-    }
+        })
+}
+
+/// The GitHub Enterprise host and API the environment names, as GitHub's own tools read them:
+/// `COPILOT_GH_HOST`, `GH_HOST`, `GHE_HOST` or `GITHUB_SERVER_URL`, and `GITHUB_API_URL`.
+fn github_from_env(cx: &Context<'_>) -> (Option<String>, Option<String>) {
+    use netclaw_config::EnvVars;
+    let host = [
+        EnvVars::COPILOT_GH_HOST,
+        EnvVars::GH_HOST,
+        EnvVars::GHE_HOST,
+        EnvVars::GITHUB_SERVER_URL,
+    ]
+    .iter()
+    .find_map(|var| cx.env.get(var))
+    .map(|host| {
+        if host.contains("://") {
+            host.trim_end_matches('/').to_owned()
+        } else {
+            format!("https://{}", host.trim_end_matches('/'))
+        }
+    });
+    let api = cx
+        .env
+        .get(EnvVars::GITHUB_API_URL)
+        .map(|api| api.trim_end_matches('/').to_owned());
+    (host, api)
 }
 
 /// `provider add`.
@@ -331,19 +351,27 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             ),
         );
     }
-    if descriptor.kind == netclaw_providers::descriptor::ProviderKind::Copilot {
-        confirm_copilot(cx, name, options.yes)?;
+    let is_copilot = descriptor.kind == netclaw_providers::descriptor::ProviderKind::Copilot;
+    if is_copilot && !confirm_copilot(cx, name, options.yes)? {
+        return Err(CliError::new("nothing was added"));
     }
     let mut entry = ProviderEntry::new(descriptor.type_key);
     entry.auth_method = method;
     entry.endpoint = endpoint;
     let login = &options.login;
     let mut oauth = login.oauth.clone();
-    if options.github_host.is_some() {
-        oauth.issuer.clone_from(&options.github_host);
+    let (env_host, env_api) = if is_copilot {
+        github_from_env(cx)
+    } else {
+        (None, None)
+    };
+    let github_host = options.github_host.clone().or(env_host);
+    let github_api_base = options.github_api_base.clone().or(env_api);
+    if github_host.is_some() {
+        oauth.issuer.clone_from(&github_host);
     }
     entry.oauth = oauth.over(None);
-    if let Some(api) = &options.github_api_base {
+    if let Some(api) = &github_api_base {
         entry.vendor_options = Some(
             [(
                 "GitHubApiBase".to_owned(),
