@@ -366,6 +366,14 @@ pub fn conventional_key_vars(provider_type: &str) -> &'static [&'static str] {
             "gemini",
             &[EnvVars::GEMINI_API_KEY, EnvVars::GOOGLE_API_KEY],
         ),
+        (
+            "github-copilot",
+            &[
+                EnvVars::COPILOT_GITHUB_TOKEN,
+                EnvVars::GH_TOKEN,
+                EnvVars::GITHUB_TOKEN,
+            ],
+        ),
     ];
     TABLE
         .iter()

@@ -149,21 +149,19 @@ async fn a_device_login_chats_directly_through_the_daemon_and_through_the_gatewa
             .to_owned()
     };
     let (base, token) = (value("OPENAI_BASE_URL"), value("OPENAI_API_KEY"));
-    let gateway: serde_json::Value = reqwest::Client::new()
+    let streamed = reqwest::Client::new()
         .post(format!("{base}/chat/completions"))
         .bearer_auth(&token)
-        .json(&json!({"model": "cp/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
+        .json(&json!({"model": "cp/gpt-4o", "stream": true,
+                      "messages": [{"role": "user", "content": "hi"}]}))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
-    assert_eq!(
-        gateway["choices"][0]["message"]["content"], "hi from copilot",
-        "{gateway}"
-    );
-    assert!(!gateway.to_string().contains(COPILOT_TOKEN));
+    assert_eq!(streamed.status(), 200);
+    let body = streamed.text().await.unwrap();
+    assert!(body.contains("\"content\":\"hi from copilot\""), "{body}");
+    assert!(body.trim_end().ends_with("data: [DONE]"), "{body}");
+    assert!(!body.contains(COPILOT_TOKEN));
     stop_daemon(&netclaw, daemon).await;
     let log = std::fs::read_to_string(netclaw.home().join("logs/daemon.log")).unwrap_or_default();
     assert!(!log.contains(COPILOT_TOKEN) && !log.contains(KEY), "{log}");
@@ -196,4 +194,55 @@ async fn a_github_token_and_an_enterprise_host_come_from_the_environment() {
         entry["VendorOptions"]["GitHubApiBase"],
         "https://ghe.example.test/api/v3"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_github_token_in_the_environment_is_exchanged_with_the_copilot_headers() {
+    let server = MockServer::start().await;
+    github(&server).await;
+    let netclaw = Netclaw::new().env("GH_TOKEN", KEY);
+    let api = format!("{}/api", server.uri());
+    netclaw
+        .run(
+            &[
+                "provider",
+                "add",
+                "cp",
+                "github-copilot",
+                "--auth",
+                "api-key",
+                "--yes",
+                "--skip-probe",
+                "--github-api-base",
+                &api,
+            ],
+            "",
+        )
+        .await
+        .expect_code(0);
+    assert!(
+        !netclaw.home().join("config/secrets.json.age").exists(),
+        "a key from the environment is not copied into the secrets file"
+    );
+    let chat = netclaw.run(&["chat", "-m", "cp/gpt-4o", "hi"], "").await;
+    chat.expect_code(0);
+    assert_eq!(chat.stdout, "hi from copilot\n");
+    let exchange = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.url.path().ends_with("/copilot_internal/v2/token"))
+        .unwrap();
+    let mut headers: Vec<(String, String)> = exchange
+        .headers
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "host" | "user-agent"))
+        .map(|(name, value)| {
+            let value = value.to_str().unwrap().replace(KEY, "[github token]");
+            (name.to_string(), value)
+        })
+        .collect();
+    headers.sort();
+    insta::assert_json_snapshot!(headers);
 }

@@ -24,6 +24,9 @@ use crate::spinner::Spinner;
 pub(crate) enum Obtained {
     None,
     ApiKey(SecretString),
+    /// A key from a conventional variable (`GH_TOKEN`, `OPENAI_API_KEY`): used, never stored,
+    /// so the environment stays its source.
+    FromEnv(SecretString),
     OAuth(TokenSet),
 }
 
@@ -31,7 +34,7 @@ impl Obtained {
     pub(crate) fn bearer(&self) -> Option<Bearer> {
         match self {
             Self::None => None,
-            Self::ApiKey(key) => Some(Bearer {
+            Self::ApiKey(key) | Self::FromEnv(key) => Some(Bearer {
                 token: key.clone(),
                 account_id: None,
             }),
@@ -51,7 +54,7 @@ impl Obtained {
 
     pub(crate) fn into_write(self) -> CredentialWrite {
         match self {
-            Self::None => CredentialWrite::Keep,
+            Self::None | Self::FromEnv(_) => CredentialWrite::Keep,
             Self::ApiKey(key) => CredentialWrite::ApiKey(key),
             Self::OAuth(tokens) => CredentialWrite::OAuth(oauth_tokens(tokens)),
         }
@@ -144,17 +147,32 @@ pub(crate) fn read_api_key(
                 ))
             })?
     };
-    trimmed_key(&key).ok_or_else(|| {
-        CliError::usage("the API key is empty").with_hint(format!(
-            "pipe it on stdin: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
-        ))
-    })
+    trimmed_key(&key).ok_or_else(|| empty_key(retry_command))
+}
+
+fn empty_key(retry_command: &str) -> CliError {
+    CliError::usage("the API key is empty").with_hint(format!(
+        "pipe it on stdin: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
+    ))
 }
 
 /// The key without the spaces and newline a paste brings; `None` when nothing is left.
 pub(crate) fn trimmed_key(key: &SecretString) -> Option<SecretString> {
     let trimmed = key.expose_secret().trim();
     (!trimmed.is_empty()).then(|| SecretString::from(trimmed.to_owned()))
+}
+
+/// The first conventional key variable of the type that is set (nothing piped, no terminal).
+fn conventional_key(
+    cx: &Context<'_>,
+    descriptor: &ProviderDescriptor,
+) -> Option<(&'static str, SecretString)> {
+    netclaw_config::conventional_key_vars(descriptor.type_key)
+        .iter()
+        .find_map(|var| {
+            let value = cx.env.get(var)?.trim();
+            (!value.is_empty()).then(|| (*var, SecretString::from(value.to_owned())))
+        })
 }
 
 /// What credential to get, for which provider.
@@ -184,6 +202,20 @@ pub(crate) async fn obtain(
     } = *wanted;
     match method {
         AuthMethod::None => Ok(Obtained::None),
+        AuthMethod::ApiKey if !choice.api_key_stdin && !cx.interactive() => {
+            // No terminal: a piped key, else the type's conventional variable.
+            let piped = cx.input.read_secret()?;
+            if let Some(key) = trimmed_key(&piped) {
+                return Ok(Obtained::ApiKey(key));
+            }
+            let Some((var, key)) = conventional_key(cx, descriptor) else {
+                return Err(empty_key(retry));
+            };
+            cx.printer.message(format!(
+                "Using the key in `{var}` (read from the environment on each use, not stored)"
+            ));
+            Ok(Obtained::FromEnv(key))
+        }
         AuthMethod::ApiKey => Ok(Obtained::ApiKey(read_api_key(
             cx, descriptor, choice, retry,
         )?)),
