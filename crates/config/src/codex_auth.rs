@@ -35,12 +35,21 @@ pub struct CodexTokens {
 
 /// Why a Codex login file cannot be used.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("`{path}` is not a Codex login file: {reason}")]
-pub struct CodexAuthError {
-    /// The file.
-    pub path: String,
-    /// What is wrong.
-    pub reason: String,
+pub enum CodexAuthError {
+    /// There is no file there.
+    #[error("there is no Codex login at `{path}`")]
+    Missing {
+        /// The file.
+        path: String,
+    },
+    /// The file exists but cannot be read, or is not a login.
+    #[error("`{path}` is not a Codex login file: {reason}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -69,12 +78,18 @@ impl CodexAuth {
     /// [`CodexAuthError`] when the file cannot be read, is not JSON of that shape, or holds
     /// neither a login nor a key.
     pub fn read(path: &Path) -> Result<Self, CodexAuthError> {
-        let fail = |reason: String| CodexAuthError {
-            path: path.display().to_string(),
+        let shown = path.display().to_string();
+        let invalid = |reason: String| CodexAuthError::Invalid {
+            path: shown.clone(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-        Self::parse(&bytes).map_err(fail)
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CodexAuthError::Missing {
+                path: shown.clone(),
+            },
+            _ => invalid(e.to_string()),
+        })?;
+        Self::parse(&bytes).map_err(invalid)
     }
 
     /// Parses the file's bytes; the error says what is wrong.

@@ -175,4 +175,16 @@ async fn a_malformed_login_file_is_a_clear_error_and_nothing_is_written() {
     );
     assert!(import.stderr.contains("hint: log in with Codex first"));
     assert!(!netclaw.config_file().exists());
+
+    let missing = codex.path().join("nowhere/auth.json");
+    let args = import_args(&server, &missing, &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let import = netclaw.run(&args, "").await;
+    import.expect_code(1);
+    assert!(
+        import.stderr.contains("there is no Codex login at"),
+        "{}",
+        import.stderr
+    );
+    assert!(!netclaw.config_file().exists());
 }
