@@ -151,9 +151,10 @@ fn now_secs() -> i64 {
 pub(crate) async fn chat_completions(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
-    match chat_completions_inner(state, caller, body).await {
+    match chat_completions_inner(state, caller, &headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
@@ -162,6 +163,7 @@ pub(crate) async fn chat_completions(
 async fn chat_completions_inner(
     state: AppState,
     caller: Caller,
+    headers: &axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, GatewayError> {
     let request: CompletionRequest = parse(&body)?;
@@ -172,7 +174,8 @@ async fn chat_completions_inner(
     let plan = scoped(plan, &caller)?;
     let streaming = request.stream;
     let include_usage = request.include_usage();
-    let chat = request.into_chat_request(plan.first_model())?;
+    let mut chat = request.into_chat_request(plan.first_model())?;
+    chat.session = session_of(headers);
     let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "chatcmpl-");
@@ -189,9 +192,10 @@ async fn chat_completions_inner(
 pub(crate) async fn responses(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
-    match responses_inner(state, caller, body).await {
+    match responses_inner(state, caller, &headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
@@ -200,6 +204,7 @@ pub(crate) async fn responses(
 async fn responses_inner(
     state: AppState,
     caller: Caller,
+    headers: &axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, GatewayError> {
     let request: ResponsesRequest = parse(&body)?;
@@ -210,7 +215,8 @@ async fn responses_inner(
         .map_err(GatewayError::from)?;
     let plan = scoped(plan, &caller)?;
     let streaming = request.stream;
-    let chat = request.into_chat_request(plan.first_model(), whole)?;
+    let mut chat = request.into_chat_request(plan.first_model(), whole)?;
+    chat.session = session_of(headers);
     let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "resp_");
@@ -265,7 +271,8 @@ async fn messages_inner(
             Some(((*name).to_owned(), value.to_owned()))
         })
         .collect();
-    let chat = messages::into_chat_request(whole, plan.first_model(), forwarded)?;
+    let mut chat = messages::into_chat_request(whole, plan.first_model(), forwarded)?;
+    chat.session = session_of(&headers);
     let served = (runtime.serve(&plan, chat).await)
         .map_err(|refusal| crate::fallback::gateway_error(&state, &refusal))?;
     let answer = Answer::new(state, served, "msg_");
@@ -277,6 +284,16 @@ async fn messages_inner(
     }
     let encoder = messages::MessagesEncoder::new(&answer.id, &answer.served_by);
     Ok(answer.stream(encoder).await)
+}
+
+/// The client's conversation, when it names one: Codex's `session-id` (also `session_id`),
+/// Claude Code's `X-Claude-Code-Session-Id`.
+fn session_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    ["session-id", "session_id", "x-claude-code-session-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .filter(|id| !id.trim().is_empty())
+        .map(str::to_owned)
 }
 
 /// `POST /v1/messages/count_tokens`: an estimate (see [`messages::estimated_tokens`]).

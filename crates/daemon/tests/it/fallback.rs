@@ -571,3 +571,54 @@ async fn a_huge_retry_delay_falls_back_and_cools_down_for_at_most_a_week() {
     );
     daemon.shutdown().await.unwrap();
 }
+
+/// A request continuing a conversation that opened with `opening` and was answered once.
+fn second_turn(opening: &str) -> ChatRequest {
+    ChatRequest {
+        messages: vec![
+            Message::user(opening),
+            Message::Assistant {
+                content: "Hello, wörld ✓".into(),
+                tool_calls: Vec::new(),
+            },
+            Message::user("and then?"),
+        ],
+        ..hello()
+    }
+}
+
+#[tokio::test]
+async fn a_conversation_stays_on_the_model_that_served_it_while_that_model_works() {
+    let vendors = Vendors::new().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(usage_limit(T0 + 600))
+        .up_to_n_times(1)
+        .mount(&vendors.main)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(sse(fixture("responses_text.sse")))
+        .mount(&vendors.main)
+        .await;
+    let clock = ManualClock::new(at(0));
+    let daemon = vendors.spawn(&clock, &[]).await;
+    let opening = ChatRequest {
+        messages: vec![Message::user("plan my trip")],
+        ..hello()
+    };
+    let (served, _, _) = chat(&daemon, &opening).await;
+    assert_eq!(served, "spare/gpt-5-mini");
+
+    // The main model is back, but this conversation's cache is at the spare: it stays there.
+    clock.advance(Duration::from_secs(600));
+    let (served, reason, _) = chat(&daemon, &second_turn("plan my trip")).await;
+    assert_eq!(served, "spare/gpt-5-mini");
+    assert_eq!(reason.as_deref(), Some("conversation"));
+    assert_eq!(vendors.main_requests().await, 1, "main was not asked");
+
+    // Another conversation goes to the model asked for.
+    let (served, reason, _) = chat(&daemon, &second_turn("something else")).await;
+    assert_eq!((served.as_str(), reason), ("work/gpt-5", None));
+    daemon.shutdown().await.unwrap();
+}

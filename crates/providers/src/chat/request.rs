@@ -43,6 +43,10 @@ pub struct ChatRequest {
     /// Who hears about retries while the caller waits for the first output.
     #[serde(skip)]
     pub progress: super::ProgressSink,
+    /// The client's session id (`session-id`, `X-Claude-Code-Session-Id`): the conversation's
+    /// turns stay on the model that served its first one while it works.
+    #[serde(skip)]
+    pub session: Option<String>,
 }
 
 /// The vendor APIs a client's body can be relayed in.

@@ -9,6 +9,7 @@
 //! must be renewed, are remembered in a [`CooldownBook`] (persisted to `state/cooldowns.json`)
 //! and skipped until they recover.
 
+mod affinity;
 mod book;
 mod chain;
 mod failure;

@@ -11,6 +11,7 @@ use netclaw_oauth::Clock;
 use crate::chat::{ChatClient, ChatError, ChatRequest, ChatStream, RateLimitSnapshot, StreamEvent};
 
 use super::FALLBACK_ON_EXPLICIT_HINT;
+use super::affinity::{Affinity, continues, conversation_key};
 use super::book::{Availability, Cooldown, CooldownBook, CooldownReason, SeenLimits};
 use super::chain::{Candidate, Plan};
 use super::failure::FailureKind;
@@ -54,6 +55,9 @@ pub struct Served {
     pub attempts: Vec<Attempt>,
     /// Candidates passed over.
     pub skipped: Vec<Skipped>,
+    /// Another model than the one asked for answered because it served this conversation's
+    /// earlier turns.
+    pub kept_for_conversation: bool,
 }
 
 impl Served {
@@ -68,6 +72,9 @@ impl Served {
             return None;
         }
         let first = &self.requested;
+        if self.kept_for_conversation {
+            return Some("conversation".to_owned());
+        }
         if let Some(a) = self.attempts.iter().find(|a| a.candidate.same_as(first)) {
             return Some(a.kind.as_str().to_owned());
         }
@@ -204,6 +211,7 @@ pub struct Resilience {
     book: Mutex<CooldownBook>,
     file: Option<PathBuf>,
     clock: Arc<dyn Clock>,
+    affinity: Affinity,
 }
 
 impl Resilience {
@@ -213,6 +221,7 @@ impl Resilience {
             book: Mutex::new(CooldownBook::load(&file)),
             file: Some(file),
             clock,
+            affinity: Affinity::default(),
         }
     }
 
@@ -222,6 +231,7 @@ impl Resilience {
             book: Mutex::new(CooldownBook::default()),
             file: None,
             clock,
+            affinity: Affinity::default(),
         }
     }
 
@@ -334,6 +344,18 @@ impl Resilience {
                 "trying other models first"
             );
         }
+        // A conversation's later turns go first to the model that served it, while it works.
+        let conversation = conversation_key(&request);
+        let kept = continues(&request)
+            .then(|| self.affinity.of(conversation, now))
+            .flatten();
+        if let Some(kept) = &kept
+            && let Some(at) = ready.iter().position(|c| c.same_as(kept))
+            && at > 0
+        {
+            let candidate = ready.remove(at);
+            ready.insert(0, candidate);
+        }
         let order: Vec<(Candidate, Option<Cooldown>)> = ready
             .into_iter()
             .map(|c| (c, None))
@@ -396,6 +418,14 @@ impl Resilience {
                             "a model in a soft cooldown answered"
                         );
                     }
+                    if let Some(before) =
+                        self.affinity
+                            .record(conversation, &candidate, self.clock.now())
+                    {
+                        tracing::info!(from = %before.public_name(), to = %candidate.public_name(), "the conversation moves to another model");
+                    }
+                    let kept_for_conversation = kept.is_some_and(|k| k.same_as(&candidate))
+                        && !candidate.same_as(&requested);
                     return Ok(Served {
                         requested,
                         candidate,
@@ -403,6 +433,7 @@ impl Resilience {
                         stream,
                         attempts,
                         skipped,
+                        kept_for_conversation,
                     });
                 }
                 Err(error) => {
