@@ -104,6 +104,22 @@ fn fast_retries() -> HttpSettings {
     }
 }
 
+/// The main model answers its first request with a usage limit that resets at `T0 + 600`,
+/// and every later one normally.
+async fn main_hits_its_usage_limit_once(vendors: &Vendors) {
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(usage_limit(T0 + 600))
+        .up_to_n_times(1)
+        .mount(&vendors.main)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(sse(fixture("responses_text.sse")))
+        .mount(&vendors.main)
+        .await;
+}
+
 fn usage_limit(resets_at: i64) -> ResponseTemplate {
     ResponseTemplate::new(429).set_body_json(json!({"error": {
         "type": "usage_limit_reached",
@@ -163,17 +179,7 @@ async fn provider(daemon: &RunningDaemon, name: &str) -> ProviderSummary {
 #[tokio::test]
 async fn a_usage_limit_falls_back_and_skips_main_until_its_reset() {
     let vendors = Vendors::new().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/responses"))
-        .respond_with(usage_limit(T0 + 600))
-        .up_to_n_times(1)
-        .mount(&vendors.main)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/responses"))
-        .respond_with(sse(fixture("responses_text.sse")))
-        .mount(&vendors.main)
-        .await;
+    main_hits_its_usage_limit_once(&vendors).await;
     let clock = ManualClock::new(at(0));
     let daemon = vendors.spawn(&clock, &[]).await;
 
@@ -590,17 +596,7 @@ fn second_turn(opening: &str) -> ChatRequest {
 #[tokio::test]
 async fn a_conversation_stays_on_the_model_that_served_it_while_that_model_works() {
     let vendors = Vendors::new().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/responses"))
-        .respond_with(usage_limit(T0 + 600))
-        .up_to_n_times(1)
-        .mount(&vendors.main)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/responses"))
-        .respond_with(sse(fixture("responses_text.sse")))
-        .mount(&vendors.main)
-        .await;
+    main_hits_its_usage_limit_once(&vendors).await;
     let clock = ManualClock::new(at(0));
     let daemon = vendors.spawn(&clock, &[]).await;
     let opening = ChatRequest {
