@@ -100,7 +100,7 @@ impl ChatRequest {
 }
 
 /// One turn of the conversation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hash)]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Message {
     /// Instructions from the application.
@@ -172,7 +172,7 @@ impl Message {
 }
 
 /// A piece of a user message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hash)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentPart {
     /// Plain text.
@@ -205,7 +205,7 @@ impl ContentPart {
 }
 
 /// Where an image part comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hash)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ImageSource {
     /// A URL the vendor fetches (`https:` or a `data:` URL).
@@ -307,7 +307,7 @@ impl ReasoningEffort {
 }
 
 /// A call the model made to one of the request's tools.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct ToolCall {
     /// The vendor's call id; a tool result answers it with [`Message::Tool::call_id`].
     pub id: String,

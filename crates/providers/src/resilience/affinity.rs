@@ -36,7 +36,7 @@ pub(crate) fn conversation_key(request: &ChatRequest) -> u64 {
                 .take_while(|m| !matches!(m, Message::Assistant { .. }))
                 .take(NAMING_MESSAGES);
             for message in opening {
-                hash_message(message, &mut hasher);
+                message.hash(&mut hasher);
             }
         }
     }
@@ -60,12 +60,6 @@ pub(crate) fn continues(request: &ChatRequest) -> bool {
             .any(|m| matches!(m, Message::Assistant { .. }))
 }
 
-fn hash_message(message: &Message, hasher: &mut DefaultHasher) {
-    // The JSON form covers every variant; a message that cannot be written names nothing.
-    if let Ok(text) = serde_json::to_string(message) {
-        text.hash(hasher);
-    }
-}
 
 /// The model of each conversation, with its last turn's time.
 #[derive(Debug, Default)]
