@@ -60,7 +60,6 @@ pub(crate) fn continues(request: &ChatRequest) -> bool {
             .any(|m| matches!(m, Message::Assistant { .. }))
 }
 
-
 /// The model of each conversation, with its last turn's time.
 #[derive(Debug, Default)]
 pub(crate) struct Affinity {
