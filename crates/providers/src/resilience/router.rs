@@ -345,9 +345,12 @@ impl Resilience {
             );
         }
         // A conversation's later turns go first to the model that served it, while it works.
-        let conversation = conversation_key(&request);
+        // Only a conversation that continues is looked up, and only one served elsewhere than
+        // the model asked for is remembered: the common turn costs nothing.
+        let mut conversation = None;
+        let mut key = || *conversation.get_or_insert_with(|| conversation_key(&request));
         let kept = continues(&request)
-            .then(|| self.affinity.of(conversation, now))
+            .then(|| self.affinity.of(key(), now))
             .flatten();
         if let Some(kept) = &kept
             && let Some(at) = ready.iter().position(|c| c.same_as(kept))
@@ -418,9 +421,9 @@ impl Resilience {
                             "a model in a soft cooldown answered"
                         );
                     }
-                    if let Some(before) =
-                        self.affinity
-                            .record(conversation, &candidate, self.clock.now())
+                    if (kept.is_some() || !candidate.same_as(&requested))
+                        && let Some(before) =
+                            self.affinity.record(key(), &candidate, self.clock.now())
                     {
                         tracing::info!(from = %before.public_name(), to = %candidate.public_name(), "the conversation moves to another model");
                     }
