@@ -75,6 +75,8 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
   },
   cookies: { keys: ['netclaw-test-cookie-key'] },
+  // The id_token carries the scopes' claims (email), as many deployments configure it.
+  conformIdTokenClaims: false,
 });
 
 // What netclaw sends, as oidc-provider parsed it.

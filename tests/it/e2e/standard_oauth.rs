@@ -178,6 +178,10 @@ async fn a_web_client_with_an_exact_redirect_uri_logs_in_in_the_browser() {
     let (code, stderr) = within("the login to finish", login.finish()).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("Added provider `peer`"), "{stderr}");
+    assert!(
+        stderr.contains("Logged in as tester@example.test"),
+        "the id_token names who logged in: {stderr}"
+    );
     assert!(stored_refresh_token(&home).is_some(), "no refresh token");
     let sent: Vec<Value> = peer.log().await;
     insta::assert_json_snapshot!(sent);

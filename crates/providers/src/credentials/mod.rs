@@ -17,7 +17,7 @@ mod store;
 #[cfg(test)]
 mod tests;
 
-pub use account_id::{account_id_for, account_id_from_jwt};
+pub use account_id::{account_id_for, account_id_from_jwt, login_identity};
 pub use config_store::ConfigTokenStore;
 pub use manager::{CredentialManager, REFRESH_SKEW, ResolvedCredential};
 pub use source::{CredentialSource, ProviderBearer};

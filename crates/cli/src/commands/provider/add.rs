@@ -52,6 +52,17 @@ impl Obtained {
         }
     }
 
+    /// Who the login belongs to (`tester@example.test (plus)`), when its id_token says.
+    pub(crate) fn identity(&self) -> Option<String> {
+        match self {
+            Self::OAuth(tokens) => tokens
+                .id_token
+                .as_ref()
+                .and_then(netclaw_providers::credentials::login_identity),
+            _ => None,
+        }
+    }
+
     pub(crate) fn into_write(self) -> CredentialWrite {
         match self {
             Self::None | Self::FromEnv(_) => CredentialWrite::Keep,
@@ -446,6 +457,7 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
             "fix the cause and run the command again, or add `--skip-probe` to save it without the check",
         ));
     }
+    let identity = credential.identity();
     // Checked again under the lock: another add of the same name may have finished while
     // this one logged in or probed.
     home.store.add_provider(
@@ -463,6 +475,9 @@ pub(crate) async fn run(cx: &Context<'_>, options: AddOptions) -> Result<Exit, C
         descriptor.type_key,
         descriptor.label(method).unwrap_or(method.as_str())
     ));
+    if let Some(identity) = identity {
+        cx.printer.message(format!("Logged in as {identity}"));
+    }
     let Some(report) = report else {
         cx.printer.message(format!(
             "Not checked (--skip-probe); check it with {}",

@@ -88,6 +88,7 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         .with_cause(report.message.clone().unwrap_or_default())
         .with_hint(format!("fix the cause and run `{retry}` again")));
     }
+    let identity = credential.identity();
     let credentials = match credential {
         Obtained::None => CredentialWrite::Keep,
         other => other.into_write(),
@@ -99,6 +100,9 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         "`{name}` is logged in ({})",
         descriptor.label(method).unwrap_or(method.as_str())
     ));
+    if let Some(identity) = identity {
+        cx.printer.message(format!("Logged in as {identity}"));
+    }
     cx.printer.message(describe_models(&report));
     Ok(Exit::Success)
 }
