@@ -183,6 +183,13 @@ async fn a_web_client_with_an_exact_redirect_uri_logs_in_in_the_browser() {
         "the id_token names who logged in: {stderr}"
     );
     assert!(stored_refresh_token(&home).is_some(), "no refresh token");
+    let list = home.run(&["provider", "list", "--json"], "").await;
+    assert_eq!(
+        list.json()[0]["identity"],
+        "tester@example.test",
+        "{}",
+        list.stdout
+    );
     let sent: Vec<Value> = peer.log().await;
     insta::assert_json_snapshot!(sent);
 }

@@ -26,6 +26,9 @@ pub(crate) struct ProviderRow {
     pub(crate) endpoint: Option<String>,
     /// `secrets`, `env:NAME`, or `null` when there is none.
     pub(crate) credential_source: Option<String>,
+    /// Who the login belongs to (`tester@example.test (plus)`), when its id_token says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) identity: Option<String>,
     pub(crate) token_expiry: Option<Timestamp>,
     /// `valid`, `expiring_soon`, `expired`, `relogin_needed`, or `null` without a token.
     pub(crate) token_state: Option<TokenState>,
@@ -97,6 +100,11 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
                 auth_method: auth,
                 endpoint,
                 credential_source: credential_source(auth, config.credentials.get(name)),
+                identity: config
+                    .credentials
+                    .get(name)
+                    .and_then(|c| c.oauth_id_token.as_ref())
+                    .and_then(|t| netclaw_providers::credentials::login_identity(&t.value)),
                 token_expiry: entry.oauth_token_expiry,
                 token_state,
                 last_probe,
@@ -163,9 +171,11 @@ pub(crate) fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
             row.name.clone(),
             row.provider_type.clone(),
             row.auth_method.to_string(),
-            row.credential_source
-                .clone()
-                .unwrap_or_else(|| "-".to_owned()),
+            match (&row.credential_source, &row.identity) {
+                (Some(source), Some(identity)) => format!("{source} {}", p.dim(identity)),
+                (Some(source), None) => source.clone(),
+                (None, _) => "-".to_owned(),
+            },
             token,
             probe,
         ]);
