@@ -52,6 +52,15 @@ impl Modalities {
         Self(vec![Modality::Text])
     }
 
+    /// Text, and images when `vision` (what a listing's vision flag says).
+    pub fn text_and_images_if(vision: bool) -> Self {
+        if vision {
+            Self::of([Modality::Text, Modality::Image])
+        } else {
+            Self::text()
+        }
+    }
+
     /// The set of `items`.
     pub fn of(items: impl IntoIterator<Item = Modality>) -> Self {
         let mut v: Vec<_> = items.into_iter().collect();

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::http::{data_array, str_field, token_count};
 use super::{ProbeContext, ProbeFailure};
-use crate::models::{Modalities, Modality, ModelFacts};
+use crate::models::{Modalities, ModelFacts};
 
 const LABEL: &str = "openai-compatible";
 
@@ -93,11 +93,7 @@ async fn fill_from_model_info(ctx: &ProbeContext<'_>, url: &str, models: &mut [M
             if model.input_modalities.is_none()
                 && let Some(vision) = info.get("supports_vision").and_then(Value::as_bool)
             {
-                model.input_modalities = Some(if vision {
-                    Modalities::of([Modality::Text, Modality::Image])
-                } else {
-                    Modalities::text()
-                });
+                model.input_modalities = Some(Modalities::text_and_images_if(vision));
             }
             if model.supports_tools.is_none() {
                 model.supports_tools = info

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::http::{data_array, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::copilot::{COPILOT_HEADERS, CURATED_MODELS, ExchangeError, exchange};
-use crate::models::{Modalities, Modality, ModelFacts};
+use crate::models::{Modalities, ModelFacts};
 
 const LABEL: &str = "github-copilot";
 
@@ -104,13 +104,7 @@ fn parse_model(m: &Value) -> Option<ModelFacts> {
         context_window: token_count(limits.and_then(|l| l.get("max_context_window_tokens")))
             .or_else(|| token_count(limits.and_then(|l| l.get("max_prompt_tokens")))),
         max_output_tokens: token_count(limits.and_then(|l| l.get("max_output_tokens"))),
-        input_modalities: flag("vision").map(|vision| {
-            if vision {
-                Modalities::of([Modality::Text, Modality::Image])
-            } else {
-                Modalities::text()
-            }
-        }),
+        input_modalities: flag("vision").map(Modalities::text_and_images_if),
         supports_tools: flag("tool_calls"),
         ..ModelFacts::new(str_field(m, "id")?)
     })

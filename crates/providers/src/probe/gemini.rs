@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::http::{str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
-use crate::models::{Modalities, Modality, ModelFacts};
+use crate::models::{Modalities, ModelFacts};
 
 const LABEL: &str = "gemini";
 
@@ -50,11 +50,7 @@ fn parse_model(m: &Value) -> Option<ModelFacts> {
     }
     let name = str_field(m, "name")?;
     let id = name.strip_prefix("models/").unwrap_or(name).to_owned();
-    let input = if id.starts_with("gemini") {
-        Modalities::of([Modality::Text, Modality::Image])
-    } else {
-        Modalities::text()
-    };
+    let input = Modalities::text_and_images_if(id.starts_with("gemini"));
     Some(ModelFacts {
         display_name: str_field(m, "displayName").map(str::to_owned),
         context_window: token_count(m.get("inputTokenLimit")),

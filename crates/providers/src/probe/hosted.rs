@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::http::{data_array, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
-use crate::models::{Modalities, Modality, ModelFacts};
+use crate::models::{Modalities, ModelFacts};
 
 pub(super) async fn probe(
     ctx: &ProbeContext<'_>,
@@ -42,13 +42,7 @@ fn parse_model(m: &Value) -> Option<ModelFacts> {
     Some(ModelFacts {
         context_window: token_count(spec.and_then(|s| s.get("availableContextTokens")))
             .or_else(|| token_count(m.get("context_length"))),
-        input_modalities: capability("supportsVision").map(|vision| {
-            if vision {
-                Modalities::of([Modality::Text, Modality::Image])
-            } else {
-                Modalities::text()
-            }
-        }),
+        input_modalities: capability("supportsVision").map(Modalities::text_and_images_if),
         supports_tools: capability("supportsFunctionCalling"),
         ..ModelFacts::new(str_field(m, "id")?)
     })

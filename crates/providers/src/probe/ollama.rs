@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::http::{str_field, token_count};
 use super::{ProbeContext, ProbeFailure};
-use crate::models::{Modalities, Modality, ModelFacts};
+use crate::models::{Modalities, ModelFacts};
 
 const LABEL: &str = "ollama";
 
@@ -52,11 +52,7 @@ pub(crate) fn parse_show(name: String, details: &Value) -> ModelFacts {
         .unwrap_or_default();
     let vision =
         token_count(arch_value("vision.block_count")).is_some() || capabilities.contains(&"vision");
-    let input = if vision {
-        Modalities::of([Modality::Text, Modality::Image])
-    } else {
-        Modalities::text()
-    };
+    let input = Modalities::text_and_images_if(vision);
     ModelFacts {
         context_window: token_count(arch_value("context_length")),
         input_modalities: arch.is_some().then_some(input),
