@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use reqwest::header::HeaderMap;
 
 use super::event::{CountWindow, RateLimitSnapshot};
+use super::header_value::{number, text};
 
 /// OpenAI's (and OpenAI-compatible servers') request and token budgets, reset times counted
 /// from `now`.
@@ -45,15 +46,6 @@ fn snapshot(
         tokens,
         ..RateLimitSnapshot::default()
     })
-}
-
-fn text(headers: &HeaderMap, name: &str) -> Option<String> {
-    let value = headers.get(name)?.to_str().ok()?.trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
-    text(headers, name)?.parse().ok()
 }
 
 /// A Go-style duration (`1s`, `6m0s`, `20ms`, `1h2m3.5s`), as OpenAI writes resets.

@@ -12,6 +12,7 @@ mod connect;
 mod context_limit;
 mod error;
 mod event;
+mod header_value;
 mod key_limits;
 mod ndjson;
 mod ollama;

@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 
 use crate::chat::event::{Credits, RateLimitSnapshot, RateLimitWindow};
+use crate::chat::header_value::{number, text};
 
 /// The snapshot in `headers`, or `None` when no `x-codex-*` limit header is present.
 pub(crate) fn parse(headers: &HeaderMap) -> Option<RateLimitSnapshot> {
@@ -37,16 +38,6 @@ fn credits(headers: &HeaderMap) -> Option<Credits> {
         unlimited: flag(headers, "x-codex-credits-unlimited").unwrap_or(false),
         balance: text(headers, "x-codex-credits-balance"),
     })
-}
-
-fn text(headers: &HeaderMap, name: &str) -> Option<String> {
-    let value = headers.get(name)?.to_str().ok()?.trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
-    let value: f64 = text(headers, name)?.parse().ok()?;
-    (value.is_finite() && value >= 0.0).then_some(value as u64)
 }
 
 fn flag(headers: &HeaderMap, name: &str) -> Option<bool> {
