@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::bearer::{Bearer, BearerSource, CredentialError};
+use crate::redact::Redactor;
 
 /// The headers every Copilot request carries (the exchange, the model listing, chats).
 pub const COPILOT_HEADERS: [(&str, &str); 4] = [
@@ -137,10 +138,11 @@ pub async fn exchange(
         .map_err(|e| ExchangeError::Failed(e.without_url().to_string()))?;
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
-    let detail = body
-        .get("message")
-        .and_then(Value::as_str)
-        .map(|m| m.replace(github.expose_secret(), "[redacted]"));
+    let detail = body.get("message").and_then(Value::as_str).map(|message| {
+        let mut redactor = Redactor::default();
+        redactor.hold(github);
+        redactor.redact(message)
+    });
     match status {
         200..=299 => {}
         401 => return Err(ExchangeError::Revoked),
