@@ -114,14 +114,12 @@ pub(crate) async fn chat(
                 .into_response();
         }
     };
-    let (progress, mut heard) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+    let (progress, mut heard) = ProgressSink::channel();
     let chat = ChatRequest {
         model: plan.first_model(),
         messages: request.messages,
         tools: request.tools,
-        progress: ProgressSink::new(move |news: &Progress| {
-            let _ = progress.send(news.clone());
-        }),
+        progress,
         ..ChatRequest::default()
     };
     let serve = async move { runtime.serve(&plan, chat).await };

@@ -54,6 +54,16 @@ impl ProgressSink {
         Self(Some(Arc::new(report)))
     }
 
+    /// A sink whose news arrive on the returned receiver, for a caller that waits on the
+    /// request and on its news at once. News sent after the receiver is gone are dropped.
+    pub fn channel() -> (Self, tokio::sync::mpsc::UnboundedReceiver<Progress>) {
+        let (news, heard) = tokio::sync::mpsc::unbounded_channel();
+        let sink = Self::new(move |progress: &Progress| {
+            let _ = news.send(progress.clone());
+        });
+        (sink, heard)
+    }
+
     /// Tells the sink, if there is one.
     pub fn report(&self, progress: &Progress) {
         if let Some(report) = &self.0 {

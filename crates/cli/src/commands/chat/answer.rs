@@ -4,7 +4,7 @@
 use futures_util::StreamExt;
 use netclaw_config::ProviderName;
 use netclaw_daemon::api::{ChatEvent, ChatRequest as DaemonChatRequest};
-use netclaw_providers::chat::{ChatRequest, Message, Progress, ProgressSink, StreamEvent, Usage};
+use netclaw_providers::chat::{ChatRequest, Message, ProgressSink, StreamEvent, Usage};
 
 use super::Target;
 use super::backend::Backend;
@@ -92,12 +92,9 @@ pub(super) async fn answer(
             }
         }
         Backend::Direct(direct) => {
-            let (progress, mut heard) = tokio::sync::mpsc::unbounded_channel();
+            let (progress, mut heard) = ProgressSink::channel();
             let request = ChatRequest {
-                progress: ProgressSink::new(move |news: &Progress| {
-                    // The receiver lives until the answer is served; nothing is lost before.
-                    let _ = progress.send(news.clone());
-                }),
+                progress,
                 ..ChatRequest::new(&target.model, messages.to_vec())
             };
             let serve = direct.runtime.serve(&direct.plan, request);
