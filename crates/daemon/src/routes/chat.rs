@@ -8,11 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use netclaw_config::Hint;
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
 use netclaw_providers::chat::{ChatError, ChatRequest, Progress, ProgressSink, StreamEvent};
 use netclaw_providers::resilience::{Refusal, Served};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::api::{self, ChatEvent, ErrorBody, ServedBy};
 use crate::error::ApiError;
@@ -136,13 +139,24 @@ pub(crate) async fn chat(
         }
         Some(news) = heard.recv() => news,
     };
+    answer_after_retries(state, serve, heard, &first_news).await
+}
+
+/// The answer of a chat whose failures are being retried: a 200 stream that starts with the
+/// `retrying` news heard so far, goes on with each new one, and ends with the outcome.
+async fn answer_after_retries(
+    state: AppState,
+    mut serve: Pin<Box<impl Future<Output = Result<Served, Refusal>> + Send + 'static>>,
+    mut heard: UnboundedReceiver<Progress>,
+    first_news: &Progress,
+) -> Response {
     let (frames, body) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
     let news_frame = |news: &Progress| {
         frame(&ChatEvent::Retrying {
             message: news.to_string(),
         })
     };
-    let _ = frames.send(Bytes::from(news_frame(&first_news).unwrap_or_default()));
+    let _ = frames.send(Bytes::from(news_frame(first_news).unwrap_or_default()));
     tokio::spawn(async move {
         let result = loop {
             tokio::select! {
