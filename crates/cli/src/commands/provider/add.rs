@@ -134,31 +134,46 @@ pub(crate) fn auth_flag(method: AuthMethod) -> &'static str {
     }
 }
 
-/// Reads an API key from stdin (`--api-key-stdin`, or whenever there is no terminal to prompt
-/// on: `printf %s "$KEY" | netclaw provider add … --auth api-key` means that key) or a hidden
-/// prompt.
-pub(crate) fn read_api_key(
+/// The API key to use: with `--api-key-stdin`, or with no terminal to prompt on, the key piped
+/// on stdin (`printf %s "$KEY" | netclaw provider add … --auth api-key` means that key), else
+/// with no terminal the type's conventional variable (used, not stored); on a terminal, a
+/// hidden prompt.
+pub(crate) fn obtain_api_key(
     cx: &Context<'_>,
     descriptor: &ProviderDescriptor,
     login: &LoginChoice,
     retry_command: &str,
-) -> Result<SecretString, CliError> {
-    let key = if login.api_key_stdin || !cx.interactive() {
-        cx.input.read_secret()?
-    } else {
-        if let Some(url) = descriptor.key_guidance_url {
-            cx.printer
-                .message(format!("Get your API key at {}", cx.printer.cyan(url)));
+) -> Result<Obtained, CliError> {
+    if login.api_key_stdin || !cx.interactive() {
+        let piped = cx.input.read_secret()?;
+        if let Some(key) = trimmed_key(&piped) {
+            return Ok(Obtained::ApiKey(key));
         }
-        cx.prompter()
-            .password(&format!("API key for {}", descriptor.display_name))
-            .map_err(|e| {
-                e.into_cli(&format!(
-                    "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
-                ))
-            })?
-    };
-    trimmed_key(&key).ok_or_else(|| empty_key(retry_command))
+        if !login.api_key_stdin
+            && let Some((var, key)) = conventional_key(cx, descriptor)
+        {
+            cx.printer.message(format!(
+                "Using the key in `{var}` (read from the environment on each use, not stored)"
+            ));
+            return Ok(Obtained::FromEnv(key));
+        }
+        return Err(empty_key(retry_command));
+    }
+    if let Some(url) = descriptor.key_guidance_url {
+        cx.printer
+            .message(format!("Get your API key at {}", cx.printer.cyan(url)));
+    }
+    let typed = cx
+        .prompter()
+        .password(&format!("API key for {}", descriptor.display_name))
+        .map_err(|e| {
+            e.into_cli(&format!(
+                "`--api-key-stdin`: `printf %s \"$KEY\" | {retry_command} --api-key-stdin`"
+            ))
+        })?;
+    trimmed_key(&typed)
+        .map(Obtained::ApiKey)
+        .ok_or_else(|| empty_key(retry_command))
 }
 
 fn empty_key(retry_command: &str) -> CliError {
@@ -213,23 +228,7 @@ pub(crate) async fn obtain(
     } = *wanted;
     match method {
         AuthMethod::None => Ok(Obtained::None),
-        AuthMethod::ApiKey if !choice.api_key_stdin && !cx.interactive() => {
-            // No terminal: a piped key, else the type's conventional variable.
-            let piped = cx.input.read_secret()?;
-            if let Some(key) = trimmed_key(&piped) {
-                return Ok(Obtained::ApiKey(key));
-            }
-            let Some((var, key)) = conventional_key(cx, descriptor) else {
-                return Err(empty_key(retry));
-            };
-            cx.printer.message(format!(
-                "Using the key in `{var}` (read from the environment on each use, not stored)"
-            ));
-            Ok(Obtained::FromEnv(key))
-        }
-        AuthMethod::ApiKey => Ok(Obtained::ApiKey(read_api_key(
-            cx, descriptor, choice, retry,
-        )?)),
+        AuthMethod::ApiKey => obtain_api_key(cx, descriptor, choice, retry),
         AuthMethod::OAuthDevice | AuthMethod::OAuthPkce => {
             // The settings the provider will load with, `NETCLAW_Providers__…__OAuth__*` included.
             let mut entry = entry.clone();
