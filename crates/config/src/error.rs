@@ -154,6 +154,42 @@ pub enum ConfigError {
         name: String,
     },
 
+    /// An account name is not usable as a key.
+    #[error("invalid account name `{name}`: {reason}")]
+    InvalidAccountName {
+        /// The rejected name.
+        name: String,
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// A provider has no account of that name.
+    #[error("provider `{provider}` has no account named `{account}`")]
+    AccountNotFound {
+        /// The provider.
+        provider: String,
+        /// The account asked for.
+        account: String,
+    },
+
+    /// A provider already has an account of that name.
+    #[error("provider `{provider}` already has an account named `{account}`")]
+    AccountExists {
+        /// The provider.
+        provider: String,
+        /// The account asked for.
+        account: String,
+    },
+
+    /// A command that writes one account was given none while the provider has several.
+    #[error("provider `{provider}` has several accounts ({})", accounts.join(", "))]
+    AccountAmbiguous {
+        /// The provider.
+        provider: String,
+        /// Its accounts.
+        accounts: Vec<String>,
+    },
+
     /// A dotted secret key does not name a secret.
     #[error("`{key}` is not a secret key")]
     InvalidSecretKey {
@@ -209,11 +245,24 @@ impl Hint for ConfigError {
             Self::InvalidProviderName { .. } => {
                 "use letters, digits, `-` and `_` (for example `my-openai`)".to_owned()
             }
+            Self::InvalidAccountName { .. } => {
+                "use letters, digits, `-` and `_` (for example `personal`)".to_owned()
+            }
             Self::ProviderNotFound { .. } => {
                 "list the configured providers with `netclaw provider list`".to_owned()
             }
             Self::ProviderExists { name } => format!(
                 "pick another name, or remove it first with `netclaw provider remove {name}`"
+            ),
+            Self::AccountNotFound { provider, .. } => {
+                format!("list its accounts with `netclaw account list {provider}`")
+            }
+            Self::AccountExists { provider, account } => format!(
+                "pick another name, or remove it first with `netclaw account remove {provider}/{account}`"
+            ),
+            Self::AccountAmbiguous { provider, accounts } => format!(
+                "name one with `--account`, for example `--account {}`; `netclaw account list {provider}` shows them",
+                accounts.first().map_or("default", String::as_str)
             ),
             Self::InvalidSecretKey { .. } => "use `Providers.<name>.<Field>` where the field is `ApiKey`, `OAuthAccessToken`, `OAuthRefreshToken`, `OAuthIdToken` or `OAuthAccountId`, e.g. `netclaw secrets set Providers.openai.ApiKey`".to_owned(),
         };

@@ -4,6 +4,7 @@
 //! write. Read with [`Config::load`]; write through a [`ConfigStore`], whose
 //! [`ConfigStore::update`] runs a closure on a [`ConfigDocument`] under the cross-process lock.
 
+mod accounts;
 mod codex_auth;
 mod document;
 mod env;
@@ -26,6 +27,7 @@ mod secrets;
 mod store;
 mod writers;
 
+pub use accounts::validate_account_name;
 pub use codex_auth::{CodexAuth, CodexAuthError, CodexTokens};
 pub use document::{ConfigDocument, validate_provider_name};
 pub use env::{EnvSnapshot, EnvVars};
@@ -36,16 +38,18 @@ pub use gateway_keys::{
 };
 pub use hint::Hint;
 pub use load::{
-    Config, Credential, CredentialSource, LoadWarning, ProviderCredentials, conventional_key_vars,
+    AccountCredentials, Config, Credential, CredentialSource, LoadWarning, ProviderCredentials,
+    conventional_key_vars,
 };
 pub use model::{
-    AuthMethod, DaemonSettings, InvalidProviderModel, Modalities, ModelRef, ModelRole, Models,
-    OAuthOverrides, ProviderEntry, ProviderModel, Settings, UnknownAuthMethod,
+    AccountEntry, AccountOrder, AuthMethod, DEFAULT_ACCOUNT, DaemonSettings, InvalidProviderModel,
+    Modalities, ModelRef, ModelRole, Models, OAuthOverrides, ProviderAccount, ProviderEntry,
+    ProviderModel, Settings, UnknownAuthMethod,
 };
 pub use paths::{Paths, PathsError, PermissionWarning, check_private};
 pub use provider_name::ProviderName;
 pub use save_point::{SaveHook, SavePoint};
 pub use secrecy::{ExposeSecret, SecretString};
-pub use secrets::{IdentitySource, ProviderSecrets, SecretField, SecretsPayload};
+pub use secrets::{AccountSecrets, IdentitySource, ProviderSecrets, SecretField, SecretsPayload};
 pub use store::{ConfigStore, FilesStamp, MigrationReport};
 pub use writers::{CredentialWrite, OAuthTokens, ProviderWrite};

@@ -33,9 +33,61 @@ pub struct Config {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// A provider's credentials, each with where it came from.
-#[derive(Debug, Default)]
+/// A provider's credentials: its accounts', in the order they are tried (never empty: a
+/// provider without any stored has its [`crate::DEFAULT_ACCOUNT`] with nothing in it).
+#[derive(Debug)]
 pub struct ProviderCredentials {
+    /// Each account, in order: those of `netclaw.json` as written, then any only the secrets
+    /// file names.
+    pub accounts: Vec<AccountCredentials>,
+}
+
+impl Default for ProviderCredentials {
+    fn default() -> Self {
+        Self {
+            accounts: vec![AccountCredentials::named(crate::DEFAULT_ACCOUNT)],
+        }
+    }
+}
+
+impl ProviderCredentials {
+    /// The first account: the one a provider with a single account has.
+    pub fn first(&self) -> &AccountCredentials {
+        &self.accounts[0]
+    }
+
+    /// Account `name` (exact, else ignoring case).
+    pub fn account(&self, name: &str) -> Option<&AccountCredentials> {
+        let names = self.accounts.iter().map(|a| &a.name);
+        let found = crate::ProviderName::find_in(names, name)?;
+        self.accounts.iter().find(|a| &a.name == found)
+    }
+
+    fn account_mut(&mut self, name: &str) -> &mut AccountCredentials {
+        let position = self
+            .accounts
+            .iter()
+            .position(|a| a.name == name)
+            .or_else(|| {
+                self.accounts
+                    .iter()
+                    .position(|a| crate::ProviderName::same(&a.name, name))
+            });
+        match position {
+            Some(at) => &mut self.accounts[at],
+            None => {
+                self.accounts.push(AccountCredentials::named(name));
+                self.accounts.last_mut().expect("just pushed")
+            }
+        }
+    }
+}
+
+/// One account's credentials, each with where it came from.
+#[derive(Debug, Default)]
+pub struct AccountCredentials {
+    /// The account's name as stored.
+    pub name: String,
     /// `ApiKey`.
     pub api_key: Option<Credential>,
     /// `OAuthAccessToken`.
@@ -48,7 +100,14 @@ pub struct ProviderCredentials {
     pub oauth_account_id: Option<Credential>,
 }
 
-impl ProviderCredentials {
+impl AccountCredentials {
+    fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            ..Self::default()
+        }
+    }
+
     /// The credential in `field`.
     pub fn get(&self, field: SecretField) -> Option<&Credential> {
         match field {
@@ -68,6 +127,11 @@ impl ProviderCredentials {
             SecretField::OAuthIdToken => &mut self.oauth_id_token,
             SecretField::OAuthAccountId => &mut self.oauth_account_id,
         }
+    }
+
+    /// Whether anything is stored for it.
+    pub fn is_empty(&self) -> bool {
+        SecretField::ALL.iter().all(|f| self.get(*f).is_none())
     }
 }
 
@@ -251,8 +315,8 @@ impl Config {
         let stored = &doc.secrets()?.providers;
         let mut credentials: BTreeMap<String, ProviderCredentials> = settings
             .providers
-            .keys()
-            .map(|name| (name.clone(), ProviderCredentials::default()))
+            .iter()
+            .map(|(name, entry)| (name.clone(), accounts_of(entry)))
             .collect();
         let unprovided: Vec<String> = settings
             .providers
@@ -271,18 +335,28 @@ impl Config {
                 continue;
             };
             let creds = credentials.get_mut(&name).expect("key was just found");
-            for field in SecretField::ALL {
-                if let Some(value) = node.field(field) {
-                    *creds.slot(field) = Some(Credential {
-                        value: value.clone(),
-                        source: CredentialSource::Secrets,
-                    });
+            for (account, secrets) in &node.accounts {
+                let account = creds.account_mut(account);
+                for field in SecretField::ALL {
+                    if let Some(value) = secrets.field(field) {
+                        *account.slot(field) = Some(Credential {
+                            value: value.clone(),
+                            source: CredentialSource::Secrets,
+                        });
+                    }
                 }
             }
         }
+        for creds in credentials.values_mut() {
+            if creds.accounts.is_empty() {
+                *creds = ProviderCredentials::default();
+            }
+        }
+        // The environment names no account: its secrets are the first account's.
         for ((name, field), (value, var)) in env_secrets {
             if let Some(creds) = credentials.get_mut(&name) {
-                *creds.slot(field) = Some(Credential {
+                let first = &mut creds.accounts[0];
+                *first.slot(field) = Some(Credential {
                     value: SecretString::from(value),
                     source: CredentialSource::Env { name: var },
                 });
@@ -290,24 +364,26 @@ impl Config {
         }
         for (name, creds) in &mut credentials {
             if let Some(entry) = settings.providers.get(name) {
-                apply_conventional_key(entry, creds, env);
+                apply_conventional_key(entry, &mut creds.accounts[0], env);
             }
         }
         let mut settings = settings;
         for (name, entry) in &mut settings.providers {
-            let Some(file) = entry.credential_file.clone() else {
-                continue;
-            };
-            match crate::CodexAuth::read(std::path::Path::new(&file)) {
-                Ok(auth) => {
-                    let creds = credentials.entry(name.clone()).or_default();
-                    entry.oauth_token_expiry = auth.tokens.as_ref().and_then(|t| t.expires_at);
-                    read_codex_login(creds, auth, &file);
+            for (account, plain) in &mut entry.accounts {
+                let Some(file) = plain.credential_file.clone() else {
+                    continue;
+                };
+                match crate::CodexAuth::read(std::path::Path::new(&file)) {
+                    Ok(auth) => {
+                        let creds = credentials.entry(name.clone()).or_default();
+                        plain.oauth_token_expiry = auth.tokens.as_ref().and_then(|t| t.expires_at);
+                        read_codex_login(creds.account_mut(account), auth, &file);
+                    }
+                    Err(error) => warnings.push(LoadWarning::CredentialFileUnusable {
+                        provider: name.clone(),
+                        error: error.to_string(),
+                    }),
                 }
-                Err(error) => warnings.push(LoadWarning::CredentialFileUnusable {
-                    provider: name.clone(),
-                    error: error.to_string(),
-                }),
             }
         }
 
@@ -334,8 +410,19 @@ impl Config {
     }
 }
 
-/// Takes a Codex login as a provider's credential, every field marked as read from `file`.
-fn read_codex_login(creds: &mut ProviderCredentials, auth: crate::CodexAuth, file: &str) {
+/// The accounts `netclaw.json` names for `entry`, in order, with nothing loaded yet.
+fn accounts_of(entry: &ProviderEntry) -> ProviderCredentials {
+    ProviderCredentials {
+        accounts: entry
+            .accounts
+            .keys()
+            .map(|name| AccountCredentials::named(name))
+            .collect(),
+    }
+}
+
+/// Takes a Codex login as an account's credential, every field marked as read from `file`.
+fn read_codex_login(creds: &mut AccountCredentials, auth: crate::CodexAuth, file: &str) {
     let from_file = |value: SecretString| Credential {
         value,
         source: CredentialSource::File {
@@ -383,7 +470,7 @@ pub fn conventional_key_vars(provider_type: &str) -> &'static [&'static str] {
 
 fn apply_conventional_key(
     entry: &ProviderEntry,
-    creds: &mut ProviderCredentials,
+    creds: &mut AccountCredentials,
     env: &EnvSnapshot,
 ) {
     if creds.api_key.is_some() || creds.oauth_access_token.is_some() || entry.auth_method.is_oauth()

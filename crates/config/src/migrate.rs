@@ -10,7 +10,10 @@ use serde_json::{Map, Value};
 ///
 /// - 1: the original netclaw's `netclaw.json`.
 /// - 2: the legacy provider type `openai-codex` is gone (it is `openai` with `AuthMethod: OAuthPkce`).
-pub const CURRENT_VERSION: u32 = 2;
+/// - 3: a provider's credential belongs to a named account: `OAuthTokenExpiry` and
+///   `CredentialFile` live under `Accounts.default` (the secrets file moves the same way when
+///   it is next written).
+pub const CURRENT_VERSION: u32 = 3;
 
 /// The key holding the version.
 pub const VERSION_KEY: &str = "configVersion";
@@ -58,6 +61,7 @@ pub fn migrate(doc: &mut Map<String, Value>) -> Result<u64, MigrationError> {
     while version < u64::from(CURRENT_VERSION) {
         match version {
             1 => v1_to_v2(doc),
+            2 => v2_to_v3(doc),
             _ => unreachable!("every version below CURRENT_VERSION has a step"),
         }
         version += 1;
@@ -82,6 +86,31 @@ pub fn v1_to_v2(doc: &mut Map<String, Value>) {
         if is_codex {
             entry.insert("Type".to_owned(), Value::from("openai"));
             entry.insert("AuthMethod".to_owned(), Value::from("OAuthPkce"));
+        }
+    }
+}
+
+/// v2 → v3: the plain fields of a provider's one credential move to its default account.
+pub fn v2_to_v3(doc: &mut Map<String, Value>) {
+    const ACCOUNT_FIELDS: [&str; 2] = ["OAuthTokenExpiry", "CredentialFile"];
+    let Some(Value::Object(providers)) = doc.get_mut("Providers") else {
+        return;
+    };
+    for entry in providers.values_mut() {
+        let Value::Object(entry) = entry else {
+            continue;
+        };
+        let moved: Vec<(String, Value)> = ACCOUNT_FIELDS
+            .iter()
+            .filter_map(|field| Some(((*field).to_owned(), entry.shift_remove(*field)?)))
+            .collect();
+        if moved.is_empty() {
+            continue;
+        }
+        let accounts = crate::document::object_at(entry, "Accounts");
+        let account = crate::document::object_at(accounts, crate::DEFAULT_ACCOUNT);
+        for (field, value) in moved {
+            account.entry(field).or_insert(value);
         }
     }
 }

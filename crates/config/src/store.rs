@@ -149,7 +149,8 @@ impl ConfigStore {
     }
 
     /// Rewrites netclaw.json in the current version, keeping the old file as `netclaw.json.bak`
-    /// (`netclaw config migrate`).
+    /// (`netclaw config migrate`); from before version 3 the secrets file is rewritten in the
+    /// accounts shape too, the old one kept as `secrets.json.age.bak`.
     pub fn migrate(&self) -> Result<MigrationReport, ConfigError> {
         let _lock = FileLock::acquire(&self.paths.config_lock_file())?;
         let path = self.paths.config_file();
@@ -161,6 +162,18 @@ impl ConfigStore {
             return Ok(MigrationReport::UpToDate {
                 version: CURRENT_VERSION,
             });
+        }
+        if on_disk.version < 3 {
+            // Version 3 files a provider's secrets under its accounts too: the secrets file is
+            // rewritten in that shape first (either file loads with the other's old shape, so
+            // a crash between the two loses nothing), its old bytes kept beside it.
+            let secrets_path = self.paths.secrets_file();
+            if let Some(bytes) = read_if_exists(&secrets_path)? {
+                let mut doc = self.read()?;
+                doc.secrets_mut()?;
+                write_atomic(&backup_path(&secrets_path), &bytes)?;
+                doc.save(self.hook.as_ref())?;
+            }
         }
         let backup = backup_path(&path);
         write_atomic(&backup, &on_disk.bytes)?;
@@ -184,8 +197,22 @@ impl ConfigStore {
     }
 
     /// [`ConfigDocument::persist_tokens`] under the lock.
-    pub fn persist_tokens(&self, name: &str, tokens: OAuthTokens) -> Result<(), ConfigError> {
-        self.update(|doc| doc.persist_tokens(name, tokens))
+    pub fn persist_tokens(
+        &self,
+        account: &crate::ProviderAccount,
+        tokens: OAuthTokens,
+    ) -> Result<(), ConfigError> {
+        self.update(|doc| doc.persist_tokens(account, tokens))
+    }
+
+    /// [`ConfigDocument::write_account`] under the lock.
+    pub fn write_account(
+        &self,
+        name: &str,
+        account: Option<&str>,
+        write: ProviderWrite,
+    ) -> Result<(), ConfigError> {
+        self.update(|doc| doc.write_account(name, account, write))
     }
 
     /// [`ConfigDocument::remove_provider`] under the lock.

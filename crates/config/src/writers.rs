@@ -7,10 +7,12 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
+use crate::accounts::validate_account_name;
 use crate::document::{ConfigDocument, validate_provider_name};
 use crate::error::ConfigError;
+use crate::model::ProviderAccount;
 use crate::model::{ProviderEntry, ProviderModel};
-use crate::secrets::{ProviderSecrets, SecretField};
+use crate::secrets::{AccountSecrets, ProviderSecrets, SecretField};
 
 /// Tokens from an OAuth login or refresh.
 pub struct OAuthTokens {
@@ -46,62 +48,98 @@ pub enum CredentialWrite {
     ApiKey(SecretString),
     /// Store OAuth tokens (dropping a stored API key); omitted fields keep their stored values.
     OAuth(OAuthTokens),
+    /// Read the credential from another program's login file (`CredentialFile`), storing
+    /// nothing: the account's stored secrets are removed.
+    File(String),
 }
 
 /// What `netclaw provider add/login` writes for one provider.
 #[derive(Debug)]
 pub struct ProviderWrite {
-    /// Plain fields: `Type`, `AuthMethod`, `Endpoint`, `OAuth`, `CredentialFile`,
-    /// `VendorOptions`. The expiry is
-    /// taken from the credentials, not from here.
+    /// Plain fields: `Type`, `AuthMethod`, `Endpoint`, `OAuth`, `VendorOptions`. Its
+    /// `Accounts` are ignored: the stored ones stay, and the credential's account is given
+    /// apart.
     pub entry: ProviderEntry,
-    /// What to store in the secrets file.
+    /// What to store for the account written.
     pub credentials: CredentialWrite,
 }
 
 impl ConfigDocument {
-    /// Creates or replaces provider `name` in both files.
+    /// Creates or replaces provider `name` in both files, its credential stored for its first
+    /// account (the default account when it has none).
+    pub fn write_provider(&mut self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
+        self.write_account(name, None, write)
+    }
+
+    /// Creates or replaces provider `name` in both files, its credential stored for account
+    /// `account` (`None`: the first, or the default account when it has none).
     ///
     /// Plain fields replace the entry's known fields (keys the model does not know stay);
-    /// secrets are stored as [`CredentialWrite`] says.
-    pub fn write_provider(&mut self, name: &str, write: ProviderWrite) -> Result<(), ConfigError> {
+    /// the account's secrets are stored as [`CredentialWrite`] says, and no other account's
+    /// are touched.
+    pub fn write_account(
+        &mut self,
+        name: &str,
+        account: Option<&str>,
+        write: ProviderWrite,
+    ) -> Result<(), ConfigError> {
         validate_provider_name(name)?;
+        if let Some(account) = account {
+            validate_account_name(account)?;
+        }
         let key = self
             .resolve_provider_name(name)
             .unwrap_or_else(|| name.to_owned());
+        let account = self.account_to_write(&key, account)?;
         let existing = self.provider(&key)?;
         let ProviderWrite { entry, credentials } = write;
-        let expiry = match &credentials {
-            CredentialWrite::Keep => existing.as_ref().and_then(|e| e.oauth_token_expiry),
-            CredentialWrite::ApiKey(_) => None,
-            CredentialWrite::OAuth(t) => t.expires_at,
-        };
         let mut merged = existing.unwrap_or_else(|| ProviderEntry::new(""));
         merged.provider_type = entry.provider_type;
         merged.auth_method = entry.auth_method;
         merged.endpoint = entry.endpoint;
         merged.oauth = entry.oauth;
-        merged.credential_file = entry.credential_file;
         merged.vendor_options = entry.vendor_options;
-        merged.oauth_token_expiry = expiry;
         merged.extra.extend(entry.extra);
+        let plain = merged.account_mut(&account);
+        match &credentials {
+            CredentialWrite::Keep => {}
+            CredentialWrite::ApiKey(_) => {
+                plain.oauth_token_expiry = None;
+                plain.credential_file = None;
+            }
+            CredentialWrite::OAuth(t) => {
+                plain.oauth_token_expiry = t.expires_at;
+                plain.credential_file = None;
+            }
+            CredentialWrite::File(path) => {
+                plain.oauth_token_expiry = None;
+                plain.credential_file = Some(path.clone());
+            }
+        }
         match credentials {
             CredentialWrite::Keep => {}
             CredentialWrite::ApiKey(key_value) => {
-                let secrets = self.secrets_mut()?;
-                remove_ignoring_case(&mut secrets.providers, &key);
-                secrets.providers.insert(
-                    key.clone(),
-                    ProviderSecrets {
-                        api_key: Some(key_value),
-                        ..ProviderSecrets::default()
-                    },
-                );
+                *self.provider_secrets_mut(&key)?.account_mut(&account) = AccountSecrets {
+                    api_key: Some(key_value),
+                    ..AccountSecrets::default()
+                };
             }
             CredentialWrite::OAuth(tokens) => {
-                let node = self.provider_secrets_mut(&key)?;
+                let node = self.provider_secrets_mut(&key)?.account_mut(&account);
                 node.api_key = None;
                 merge_tokens(node, tokens);
+            }
+            CredentialWrite::File(_) => {
+                let has_secrets = self
+                    .provider_secrets(&key)?
+                    .is_some_and(|p| p.account(&account).is_some());
+                if has_secrets {
+                    let node = self.provider_secrets_mut(&key)?;
+                    let stored = node.account_name(&account).map(str::to_owned);
+                    if let Some(stored) = stored {
+                        node.accounts.remove(&stored);
+                    }
+                }
             }
         }
         self.set_provider(&key, &merged)
@@ -117,20 +155,31 @@ impl ConfigDocument {
         self.write_provider(name, write)
     }
 
-    /// Stores refreshed (or newly obtained) tokens for provider `name`.
+    /// Stores refreshed (or newly obtained) tokens for one account.
     ///
     /// Tokens and account id go to the secrets file; an omitted refresh token, id token or
-    /// account id keeps the stored one. `OAuthTokenExpiry` is set (or removed when the tokens
-    /// have none) in netclaw.json only when the provider is configured there: this never
-    /// creates netclaw.json, so a provider configured only by environment stays stateless.
-    pub fn persist_tokens(&mut self, name: &str, tokens: OAuthTokens) -> Result<(), ConfigError> {
+    /// account id keeps the stored one. The account's `OAuthTokenExpiry` is set (or removed
+    /// when the tokens have none) in netclaw.json only when the provider is configured there:
+    /// this never creates netclaw.json, so a provider configured only by environment stays
+    /// stateless. No other account is touched.
+    pub fn persist_tokens(
+        &mut self,
+        account: &ProviderAccount,
+        tokens: OAuthTokens,
+    ) -> Result<(), ConfigError> {
         let key = self
-            .resolve_provider_name(name)
-            .unwrap_or_else(|| name.to_owned());
+            .resolve_provider_name(&account.provider)
+            .unwrap_or_else(|| account.provider.clone());
         let expires_at = tokens.expires_at;
-        merge_tokens(self.provider_secrets_mut(&key)?, tokens);
+        merge_tokens(
+            self.provider_secrets_mut(&key)?
+                .account_mut(&account.account),
+            tokens,
+        );
         if self.resolve_provider_name(&key).is_some() {
-            self.edit_provider(&key, |e| e.oauth_token_expiry = expires_at)?;
+            self.edit_provider(&key, |e| {
+                e.account_mut(&account.account).oauth_token_expiry = expires_at;
+            })?;
         }
         Ok(())
     }
@@ -218,14 +267,23 @@ impl ConfigDocument {
         })
     }
 
-    /// Stores a secret by dotted key: `Providers.<name>.<Field>` (field names ignore case), or
-    /// a single top-level key such as `DeviceToken`.
+    /// Stores a secret by dotted key: `Providers.<name>.<Field>` (the default account),
+    /// `Providers.<name>.Accounts.<account>.<Field>` (field names ignore case), or a single
+    /// top-level key such as `DeviceToken`.
     pub fn set_secret(&mut self, key: &str, value: SecretString) -> Result<(), ConfigError> {
         match parse_secret_key(key)? {
-            SecretKey::Provider { name, field } => {
+            SecretKey::Provider {
+                name,
+                account,
+                field,
+            } => {
                 validate_provider_name(&name)?;
+                validate_account_name(&account)?;
                 let name = self.resolve_provider_name(&name).unwrap_or(name);
-                *self.provider_secrets_mut(&name)?.field_mut(field) = Some(value);
+                *self
+                    .provider_secrets_mut(&name)?
+                    .account_mut(&account)
+                    .field_mut(field) = Some(value);
             }
             SecretKey::TopLevel(top) => {
                 self.secrets_mut()?
@@ -242,8 +300,13 @@ impl ConfigDocument {
         let present = {
             let secrets = self.secrets()?;
             match &parsed {
-                SecretKey::Provider { name, field } => find_ignoring_case(&secrets.providers, name)
+                SecretKey::Provider {
+                    name,
+                    account,
+                    field,
+                } => find_ignoring_case(&secrets.providers, name)
                     .and_then(|k| secrets.providers.get(&k))
+                    .and_then(|p| p.account(account))
                     .is_some_and(|s| s.field(*field).is_some()),
                 SecretKey::TopLevel(top) => secrets.extra.contains_key(top),
             }
@@ -251,10 +314,19 @@ impl ConfigDocument {
         if present {
             let secrets = self.secrets_mut()?;
             match parsed {
-                SecretKey::Provider { name, field } => {
+                SecretKey::Provider {
+                    name,
+                    account,
+                    field,
+                } => {
                     let k = find_ignoring_case(&secrets.providers, &name).expect("present");
                     let node = secrets.providers.get_mut(&k).expect("present");
-                    *node.field_mut(field) = None;
+                    let stored = node.account_name(&account).expect("present").to_owned();
+                    let slot = node.accounts.get_mut(&stored).expect("present");
+                    *slot.field_mut(field) = None;
+                    if slot.is_empty() {
+                        node.accounts.remove(&stored);
+                    }
                     if node.is_empty() {
                         secrets.providers.remove(&k);
                     }
@@ -267,15 +339,26 @@ impl ConfigDocument {
         Ok(present)
     }
 
-    /// The dotted names of every stored secret, sorted (`Providers.openai.ApiKey`, …). Values
-    /// are never returned.
+    /// The dotted names of every stored secret, sorted (`Providers.openai.ApiKey` for a
+    /// default account, `Providers.openai.Accounts.work.ApiKey` for another, …). Values are
+    /// never returned.
     pub fn secret_names(&mut self) -> Result<Vec<String>, ConfigError> {
         let secrets = self.secrets()?;
         let mut names = Vec::new();
         for (provider, node) in &secrets.providers {
-            for field in SecretField::ALL {
-                if node.field(field).is_some() {
-                    names.push(format!("Providers.{provider}.{field}"));
+            for (account, stored) in &node.accounts {
+                let prefix = if account.eq_ignore_ascii_case(crate::DEFAULT_ACCOUNT) {
+                    format!("Providers.{provider}")
+                } else {
+                    format!("Providers.{provider}.Accounts.{account}")
+                };
+                for field in SecretField::ALL {
+                    if stored.field(field).is_some() {
+                        names.push(format!("{prefix}.{field}"));
+                    }
+                }
+                for extra in stored.extra.keys() {
+                    names.push(format!("{prefix}.{extra}"));
                 }
             }
             for extra in node.extra.keys() {
@@ -288,7 +371,7 @@ impl ConfigDocument {
     }
 }
 
-fn merge_tokens(node: &mut ProviderSecrets, tokens: OAuthTokens) {
+fn merge_tokens(node: &mut AccountSecrets, tokens: OAuthTokens) {
     node.oauth_access_token = Some(tokens.access_token);
     if let Some(refresh) = tokens.refresh_token {
         node.oauth_refresh_token = Some(refresh);
@@ -302,7 +385,11 @@ fn merge_tokens(node: &mut ProviderSecrets, tokens: OAuthTokens) {
 }
 
 enum SecretKey {
-    Provider { name: String, field: SecretField },
+    Provider {
+        name: String,
+        account: String,
+        field: SecretField,
+    },
     TopLevel(String),
 }
 
@@ -316,6 +403,18 @@ fn parse_secret_key(key: &str) -> Result<SecretKey, ConfigError> {
             let field = field.parse::<SecretField>().map_err(|()| invalid())?;
             Ok(SecretKey::Provider {
                 name: (*name).to_owned(),
+                account: crate::DEFAULT_ACCOUNT.to_owned(),
+                field,
+            })
+        }
+        [providers, name, accounts, account, field]
+            if providers.eq_ignore_ascii_case("Providers")
+                && accounts.eq_ignore_ascii_case("Accounts") =>
+        {
+            let field = field.parse::<SecretField>().map_err(|()| invalid())?;
+            Ok(SecretKey::Provider {
+                name: (*name).to_owned(),
+                account: (*account).to_owned(),
                 field,
             })
         }

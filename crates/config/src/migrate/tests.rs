@@ -55,9 +55,27 @@ fn codex_type_matches_ignoring_case_and_keeps_other_keys() {
     migrate(&mut doc).unwrap();
     assert_eq!(
         Value::Object(doc),
-        json!({"configVersion": 2, "Providers": {
+        json!({"configVersion": CURRENT_VERSION, "Providers": {
             "c": {"Type": "openai", "Endpoint": "https://chatgpt.com/backend-api/codex", "Custom": 1, "AuthMethod": "OAuthPkce"},
             "o": {"Type": "openai", "AuthMethod": "ApiKey"}
+        }})
+    );
+}
+
+#[test]
+fn a_providers_credential_fields_move_to_its_default_account() {
+    let mut doc = obj(json!({"configVersion": 2, "Providers": {
+        "chatgpt": {"Type": "openai", "AuthMethod": "OAuthPkce", "OAuthTokenExpiry": "2026-12-06T10:00:00+00:00"},
+        "imported": {"Type": "openai", "CredentialFile": "/home/u/.codex/auth.json", "Note": 1},
+        "keyed": {"Type": "anthropic"}
+    }}));
+    migrate(&mut doc).unwrap();
+    assert_eq!(
+        Value::Object(doc),
+        json!({"configVersion": 3, "Providers": {
+            "chatgpt": {"Type": "openai", "AuthMethod": "OAuthPkce", "Accounts": {"default": {"OAuthTokenExpiry": "2026-12-06T10:00:00+00:00"}}},
+            "imported": {"Type": "openai", "Note": 1, "Accounts": {"default": {"CredentialFile": "/home/u/.codex/auth.json"}}},
+            "keyed": {"Type": "anthropic"}
         }})
     );
 }

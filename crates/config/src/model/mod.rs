@@ -1,6 +1,7 @@
 //! The typed settings model of `netclaw.json`: PascalCase keys, so files the .NET netclaw wrote
 //! load unchanged.
 
+mod account;
 mod auth_method;
 mod daemon;
 mod expiry;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use account::{AccountEntry, AccountOrder, DEFAULT_ACCOUNT, ProviderAccount};
 pub use auth_method::{AuthMethod, UnknownAuthMethod};
 pub use daemon::DaemonSettings;
 pub use models::{InvalidProviderModel, Modalities, ModelRef, ModelRole, Models, ProviderModel};
@@ -78,6 +80,8 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "AuthMethod",
     "Endpoint",
     "OAuthTokenExpiry",
+    "Accounts",
+    "AccountOrder",
     "OAuth",
     "CredentialFile",
     "Issuer",

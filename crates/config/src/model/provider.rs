@@ -4,7 +4,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use indexmap::IndexMap;
+
 use super::AuthMethod;
+use super::account::{AccountEntry, AccountOrder};
 
 /// One entry of `Providers` in `netclaw.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,26 +26,24 @@ pub struct ProviderEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoint: Option<String>,
-    /// When the stored OAuth access token expires (RFC 3339). Plain so `provider list` can show
-    /// it without decrypting.
-    #[serde(
-        rename = "OAuthTokenExpiry",
-        default,
-        with = "super::expiry",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub oauth_token_expiry: Option<Timestamp>,
     /// Overrides of the type's OAuth client parameters.
     #[serde(rename = "OAuth", default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<OAuthOverrides>,
-    /// A Codex login file (`auth.json`) this provider's credential is read from, read-only:
-    /// netclaw never refreshes or writes it, and reads it again when it changes.
+    /// The provider's accounts by name, in the order they were added; a provider without any
+    /// has the one [`crate::DEFAULT_ACCOUNT`] with nothing stored.
     #[serde(
-        rename = "CredentialFile",
+        rename = "Accounts",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "IndexMap::is_empty"
     )]
-    pub credential_file: Option<String>,
+    pub accounts: IndexMap<String, AccountEntry>,
+    /// Which account a new conversation goes to first.
+    #[serde(
+        rename = "AccountOrder",
+        default,
+        skip_serializing_if = "AccountOrder::is_default"
+    )]
+    pub account_order: AccountOrder,
     /// An opaque object each provider type owns (e.g. Ollama's `DisableThinking`).
     #[serde(
         rename = "VendorOptions",
@@ -62,12 +63,40 @@ impl ProviderEntry {
             provider_type: provider_type.into(),
             auth_method: AuthMethod::None,
             endpoint: None,
-            oauth_token_expiry: None,
             oauth: None,
-            credential_file: None,
+            accounts: IndexMap::new(),
+            account_order: AccountOrder::FirstAvailable,
             vendor_options: None,
             extra: Map::new(),
         }
+    }
+
+    /// The stored name of account `name` (exact, else ignoring case), when it has an entry.
+    pub fn account_name(&self, name: &str) -> Option<&str> {
+        crate::ProviderName::find_in(self.accounts.keys(), name).map(String::as_str)
+    }
+
+    /// Account `name`'s plain fields (ignoring case), when it has an entry.
+    pub fn account(&self, name: &str) -> Option<&AccountEntry> {
+        self.accounts.get(self.account_name(name)?)
+    }
+
+    /// Account `name`'s plain fields, created when missing.
+    pub fn account_mut(&mut self, name: &str) -> &mut AccountEntry {
+        let key = self
+            .account_name(name)
+            .map_or_else(|| name.to_owned(), str::to_owned);
+        self.accounts.entry(key).or_default()
+    }
+
+    /// When account `name`'s access token expires, if stored.
+    pub fn token_expiry(&self, account: &str) -> Option<Timestamp> {
+        self.account(account)?.oauth_token_expiry
+    }
+
+    /// The first account's expiry: what a provider with one account shows.
+    pub fn first_token_expiry(&self) -> Option<Timestamp> {
+        self.accounts.values().next()?.oauth_token_expiry
     }
 
     /// True when the type is `ty`, ignoring case.

@@ -35,14 +35,16 @@ fn provider_defaults_match_the_original() {
 fn expiry_reads_the_originals_round_trip_format_and_writes_utc_offset() {
     let entry: ProviderEntry = serde_json::from_value(json!({
         "Type": "openai",
-        "OAuthTokenExpiry": "2026-06-23T15:00:00.0000000+02:00"
+        "Accounts": {"default": {"OAuthTokenExpiry": "2026-06-23T15:00:00.0000000+02:00"}}
     }))
     .unwrap();
     assert_eq!(
-        serde_json::to_value(&entry).unwrap()["OAuthTokenExpiry"],
+        serde_json::to_value(&entry).unwrap()["Accounts"]["default"]["OAuthTokenExpiry"],
         json!("2026-06-23T13:00:00+00:00")
     );
-    let bad = serde_json::from_value::<ProviderEntry>(json!({"OAuthTokenExpiry": "tomorrow"}));
+    let bad = serde_json::from_value::<ProviderEntry>(
+        json!({"Accounts": {"a": {"OAuthTokenExpiry": "tomorrow"}}}),
+    );
     assert!(
         bad.unwrap_err()
             .to_string()

@@ -7,7 +7,7 @@ mod payload;
 pub(crate) use crypt::{decrypt_payload, encrypt_payload};
 pub use identity::IdentitySource;
 pub(crate) use identity::LoadedIdentity;
-pub use payload::{ProviderSecrets, SecretField, SecretsPayload};
+pub use payload::{AccountSecrets, ProviderSecrets, SecretField, SecretsPayload};
 
 #[cfg(test)]
 mod tests;

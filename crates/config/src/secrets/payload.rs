@@ -1,4 +1,8 @@
-//! `SecretsPayload`: the decrypted JSON `{"Providers": {"<name>": {"ApiKey": "…", …}}}`.
+//! `SecretsPayload`: the decrypted JSON
+//! `{"Providers": {"<name>": {"Accounts": {"<account>": {"ApiKey": "…", …}}}}}`.
+//!
+//! A file written before accounts existed holds a provider's fields directly under its name;
+//! they are read as its default account and written back under `Accounts` at the next save.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,9 +25,53 @@ pub struct SecretsPayload {
     pub extra: Map<String, Value>,
 }
 
-/// One provider's secrets.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+/// One provider's secrets: its accounts'.
+#[derive(Debug, Default, Clone, Serialize)]
 pub struct ProviderSecrets {
+    /// Each account's secrets by account name.
+    #[serde(
+        rename = "Accounts",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub accounts: BTreeMap<String, AccountSecrets>,
+    /// Other entries, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for ProviderSecrets {
+    /// Reads `Accounts`, and the fields of a file written before accounts existed as the
+    /// default account (unless it has one already).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(rename = "Accounts", default)]
+            accounts: BTreeMap<String, AccountSecrets>,
+            #[serde(flatten)]
+            rest: Map<String, Value>,
+        }
+        let Raw { mut accounts, rest } = Raw::deserialize(d)?;
+        let (legacy, extra): (Map<String, Value>, Map<String, Value>) = rest
+            .into_iter()
+            .partition(|(key, _)| key.parse::<SecretField>().is_ok());
+        if !legacy.is_empty() {
+            let account: AccountSecrets =
+                serde_json::from_value(Value::Object(legacy)).map_err(serde::de::Error::custom)?;
+            let has_default = accounts
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case(crate::DEFAULT_ACCOUNT));
+            if !has_default {
+                accounts.insert(crate::DEFAULT_ACCOUNT.to_owned(), account);
+            }
+        }
+        Ok(Self { accounts, extra })
+    }
+}
+
+/// One account's secrets.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct AccountSecrets {
     /// A static API key.
     #[serde(
         rename = "ApiKey",
@@ -85,14 +133,20 @@ impl SecretsPayload {
         }
         let mut staged = self.clone();
         for (name, new) in &next.providers {
-            let slot = staged.providers.entry(name.clone()).or_default();
-            for field in SecretField::ALL {
-                if let Some(value) = new.field(field) {
-                    *slot.field_mut(field) = Some(value.clone());
+            let provider = staged.providers.entry(name.clone()).or_default();
+            for (account, new) in &new.accounts {
+                let slot = provider.accounts.entry(account.clone()).or_default();
+                for field in SecretField::ALL {
+                    if let Some(value) = new.field(field) {
+                        *slot.field_mut(field) = Some(value.clone());
+                    }
+                }
+                for (key, value) in &new.extra {
+                    slot.extra.insert(key.clone(), value.clone());
                 }
             }
             for (key, value) in &new.extra {
-                slot.extra.insert(key.clone(), value.clone());
+                provider.extra.insert(key.clone(), value.clone());
             }
         }
         for (key, value) in &next.extra {
@@ -103,6 +157,39 @@ impl SecretsPayload {
 }
 
 impl ProviderSecrets {
+    /// True when `next` lacks an account's field, or an extra entry, that `self` has.
+    fn drops_in(&self, next: &Self) -> bool {
+        self.accounts
+            .iter()
+            .any(|(name, old)| next.accounts.get(name).is_none_or(|new| old.drops_in(new)))
+            || self.extra.keys().any(|key| !next.extra.contains_key(key))
+    }
+
+    /// The stored name of account `name` (exact, else ignoring case).
+    pub fn account_name(&self, name: &str) -> Option<&str> {
+        crate::ProviderName::find_in(self.accounts.keys(), name).map(String::as_str)
+    }
+
+    /// Account `name`'s secrets (ignoring case).
+    pub fn account(&self, name: &str) -> Option<&AccountSecrets> {
+        self.accounts.get(self.account_name(name)?)
+    }
+
+    /// Account `name`'s secrets, created when missing.
+    pub fn account_mut(&mut self, name: &str) -> &mut AccountSecrets {
+        let key = self
+            .account_name(name)
+            .map_or_else(|| name.to_owned(), str::to_owned);
+        self.accounts.entry(key).or_default()
+    }
+
+    /// True when no account holds anything and nothing else is stored.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.values().all(AccountSecrets::is_empty) && self.extra.is_empty()
+    }
+}
+
+impl AccountSecrets {
     /// True when `next` lacks a field or extra entry that `self` has.
     fn drops_in(&self, next: &Self) -> bool {
         SecretField::ALL

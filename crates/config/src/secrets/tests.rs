@@ -12,11 +12,37 @@ fn payload_keeps_the_spec_shape_and_unknown_entries() {
     let text = r#"{"Providers":{"openai":{"ApiKey":"sk-1","Legacy":"x"}},"DeviceToken":"dt"}"#;
     let payload: SecretsPayload = serde_json::from_str(text).unwrap();
     let openai = &payload.providers["openai"];
-    assert_eq!(openai.api_key.as_ref().unwrap().expose_secret(), "sk-1");
+    let default = openai.account("default").unwrap();
+    assert_eq!(default.api_key.as_ref().unwrap().expose_secret(), "sk-1");
     assert!(!format!("{payload:?}").contains("sk-1"));
     assert_eq!(
         serde_json::to_value(&payload).unwrap(),
-        json!({"Providers": {"openai": {"ApiKey": "sk-1", "Legacy": "x"}}, "DeviceToken": "dt"})
+        json!({"Providers": {"openai": {"Accounts": {"default": {"ApiKey": "sk-1"}}, "Legacy": "x"}}, "DeviceToken": "dt"})
+    );
+}
+
+#[test]
+fn accounts_are_read_beside_a_file_written_before_them() {
+    let text = r#"{"Providers":{"chatgpt":{"OAuthAccessToken":"at-1","Accounts":{"work":{"OAuthAccessToken":"at-2","OAuthAccountId":"acct-2"}}}}}"#;
+    let payload: SecretsPayload = serde_json::from_str(text).unwrap();
+    let chatgpt = &payload.providers["chatgpt"];
+    let token = |account: &str| {
+        let secrets = chatgpt.account(account).unwrap();
+        secrets
+            .oauth_access_token
+            .as_ref()
+            .unwrap()
+            .expose_secret()
+            .to_owned()
+    };
+    assert_eq!(token("default"), "at-1");
+    assert_eq!(token("WORK"), "at-2");
+    assert_eq!(
+        serde_json::to_value(&payload).unwrap(),
+        json!({"Providers": {"chatgpt": {"Accounts": {
+            "default": {"OAuthAccessToken": "at-1"},
+            "work": {"OAuthAccessToken": "at-2", "OAuthAccountId": "acct-2"}
+        }}}})
     );
 }
 

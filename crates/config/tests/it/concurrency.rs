@@ -31,7 +31,13 @@ fn assert_all_present(paths: &Paths, prefixes: &[&str]) {
                 .provider(&name)
                 .unwrap_or_else(|| panic!("`{name}` is missing"));
             assert_eq!(
-                creds.api_key.as_ref().unwrap().value.expose_secret(),
+                creds
+                    .first()
+                    .api_key
+                    .as_ref()
+                    .unwrap()
+                    .value
+                    .expose_secret(),
                 format!("sk-{name}")
             );
         }

@@ -54,7 +54,15 @@ fn failure_before_rename_leaves_the_old_file_and_no_temp_file() {
         .collect();
     assert_eq!(names, [".lock", "netclaw.json", "secrets.json.age"]);
     let config = Config::load(&home.paths, &EnvSnapshot::default()).unwrap();
-    assert!(config.provider("openai").unwrap().2.api_key.is_some());
+    assert!(
+        config
+            .provider("openai")
+            .unwrap()
+            .2
+            .first()
+            .api_key
+            .is_some()
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::common::{Home, api_key_provider, tokens};
 
 fn api_key(creds: &ProviderCredentials) -> Option<(String, String)> {
     creds
+        .first()
         .api_key
         .as_ref()
         .map(|c| (c.value.expose_secret().to_owned(), c.source.to_string()))
@@ -37,7 +38,12 @@ fn env_overrides_settings_and_credentials_keep_their_source() {
         .write_provider("ant", api_key_provider("anthropic", "sk-ant-stored"))
         .unwrap();
     store
-        .update(|doc| doc.persist_tokens("oa", tokens("at-stored", Some("rt-stored"), None)))
+        .update(|doc| {
+            doc.persist_tokens(
+                &netclaw_config::ProviderAccount::default_of("oa"),
+                tokens("at-stored", Some("rt-stored"), None),
+            )
+        })
         .unwrap();
 
     let env = EnvSnapshot::from_pairs([
@@ -64,7 +70,7 @@ fn env_overrides_settings_and_credentials_keep_their_source() {
     // OAuth providers never pick up a conventional key; their tokens come from the secrets file.
     let (_, _, oa) = config.provider("oa").unwrap();
     assert_eq!(api_key(oa), None);
-    let access = oa.oauth_access_token.as_ref().unwrap();
+    let access = oa.first().oauth_access_token.as_ref().unwrap();
     assert_eq!(access.source, CredentialSource::Secrets);
     assert_eq!(access.value.expose_secret(), "at-stored");
 
@@ -115,7 +121,15 @@ fn a_plaintext_secret_in_netclaw_json_is_ignored_with_a_warning() {
         r#"{"configVersion": 2, "Providers": {"openai": {"Type": "openai", "ApiKey": "sk-plain"}}}"#,
     );
     let config = Config::load(&home.paths, &EnvSnapshot::default()).unwrap();
-    assert!(config.provider("openai").unwrap().2.api_key.is_none());
+    assert!(
+        config
+            .provider("openai")
+            .unwrap()
+            .2
+            .first()
+            .api_key
+            .is_none()
+    );
     assert!(
         !config.settings.providers["openai"]
             .extra

@@ -181,7 +181,13 @@ fn of_two_racing_adds_of_one_name_exactly_one_succeeds() {
         let config = home.store().load(&EnvSnapshot::default()).unwrap();
         let (_, _, creds) = config.provider("same").unwrap();
         assert_eq!(
-            creds.api_key.as_ref().unwrap().value.expose_secret(),
+            creds
+                .first()
+                .api_key
+                .as_ref()
+                .unwrap()
+                .value
+                .expose_secret(),
             *won[0]
         );
     }

@@ -32,7 +32,7 @@ fn legacy_openai_codex_loads_as_openai_with_pkce_without_touching_the_file() {
     assert_eq!(codex.provider_type, "openai");
     assert_eq!(codex.auth_method, AuthMethod::OAuthPkce);
     assert_eq!(
-        codex.oauth_token_expiry,
+        codex.first_token_expiry(),
         Some("2026-06-23T13:00:00Z".parse().unwrap())
     );
     assert_eq!(read(&home.paths.config_file()), LEGACY.as_bytes());
@@ -49,7 +49,7 @@ fn migrate_rewrites_in_the_current_version_and_keeps_a_bak() {
         report,
         MigrationReport::Migrated {
             from: 1,
-            to: 2,
+            to: 3,
             backup: bak.clone()
         }
     );
@@ -58,7 +58,7 @@ fn migrate_rewrites_in_the_current_version_and_keeps_a_bak() {
     insta::assert_json_snapshot!("migrated_openai_codex", migrated);
     assert_eq!(
         store.migrate().unwrap(),
-        MigrationReport::UpToDate { version: 2 }
+        MigrationReport::UpToDate { version: 3 }
     );
 }
 
@@ -76,21 +76,21 @@ fn a_write_to_an_old_file_keeps_a_bak_first() {
         read(&home.paths.config_dir().join("netclaw.json.bak")),
         LEGACY.as_bytes()
     );
-    assert!(home.config_text().starts_with("{\n  \"configVersion\": 2,"));
+    assert!(home.config_text().starts_with("{\n  \"configVersion\": 3,"));
 }
 
 #[test]
 fn a_newer_version_is_refused_and_never_rewritten() {
     let home = Home::new();
-    let newer = r#"{"configVersion": 3, "Providers": {"x": {"Type": "future"}}}"#;
+    let newer = r#"{"configVersion": 4, "Providers": {"x": {"Type": "future"}}}"#;
     home.write_config(newer);
     let err = Config::load(&home.paths, &EnvSnapshot::default()).unwrap_err();
     assert!(
         matches!(
             err,
             ConfigError::NewerVersion {
-                found: 3,
-                supported: 2,
+                found: 4,
+                supported: 3,
                 ..
             }
         ),
@@ -99,8 +99,8 @@ fn a_newer_version_is_refused_and_never_rewritten() {
     insta::assert_snapshot!(
         home.redact(&format!("error: {err}\nhint: {}", err.hint().unwrap())),
         @r"
-    error: `[HOME]/config/netclaw.json` has configVersion 3, newer than this netclaw understands (2)
-    hint: upgrade netclaw; this build writes configVersion 2 and refuses to touch newer files
+    error: `[HOME]/config/netclaw.json` has configVersion 4, newer than this netclaw understands (3)
+    hint: upgrade netclaw; this build writes configVersion 3 and refuses to touch newer files
     "
     );
     let store = home.store();

@@ -57,12 +57,12 @@ fn config_and_secrets_round_trip_through_the_files() {
     assert_eq!(entry.auth_method, AuthMethod::OAuthDevice);
     assert_eq!(entry.endpoint.as_deref(), Some("https://api.openai.com"));
     assert_eq!(
-        entry.oauth_token_expiry,
+        entry.first_token_expiry(),
         Some("2026-06-23T13:00:00Z".parse().unwrap())
     );
     let got: Vec<(&str, String)> = SecretField::ALL
         .iter()
-        .filter_map(|f| creds.get(*f).map(|c| (f.key(), c)))
+        .filter_map(|f| creds.first().get(*f).map(|c| (f.key(), c)))
         .map(|(k, c)| {
             assert_eq!(c.source, CredentialSource::Secrets);
             (k, c.value.expose_secret().to_owned())
@@ -79,7 +79,7 @@ fn config_and_secrets_round_trip_through_the_files() {
     );
     let (_, _, ant) = config.provider("my-anthropic").unwrap();
     assert_eq!(
-        ant.api_key.as_ref().unwrap().value.expose_secret(),
+        ant.first().api_key.as_ref().unwrap().value.expose_secret(),
         SECRETS[4]
     );
     assert_eq!(

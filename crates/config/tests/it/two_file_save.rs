@@ -57,9 +57,10 @@ fn consistent(home: &Home) -> Vec<String> {
     for (name, entry) in &config.settings.providers {
         let (_, _, creds) = config.provider(name).unwrap();
         let credential = creds
+            .first()
             .api_key
             .as_ref()
-            .or(creds.oauth_access_token.as_ref())
+            .or(creds.first().oauth_access_token.as_ref())
             .unwrap_or_else(|| panic!("`{name}` ({:?}) lost its secret", entry.auth_method));
         seen.push(format!("{name}={}", credential.value.expose_secret()));
     }

@@ -40,7 +40,7 @@ fn unknown_keys_survive_every_writer_in_place() {
         .unwrap();
     store
         .persist_tokens(
-            "openai",
+            &netclaw_config::ProviderAccount::default_of("openai"),
             tokens("at-1", Some("rt-1"), Some("2026-06-23T13:00:00Z")),
         )
         .unwrap();

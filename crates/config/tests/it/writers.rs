@@ -10,9 +10,11 @@ use crate::common::{Home, api_key_provider, read, secret, tokens};
 
 fn secret_of(home: &Home, name: &str, field: netclaw_config::SecretField) -> Option<String> {
     let mut doc = home.store().read().unwrap();
-    doc.provider_secrets(name)
-        .unwrap()
-        .and_then(|s| s.field(field).map(|v| v.expose_secret().to_owned()))
+    doc.provider_secrets(name).unwrap().and_then(|s| {
+        s.account("default")?
+            .field(field)
+            .map(|v| v.expose_secret().to_owned())
+    })
 }
 
 fn oauth_login(home: &Home) {
@@ -43,7 +45,10 @@ fn a_refresh_without_refresh_token_or_account_keeps_the_stored_ones() {
     );
 
     home.store()
-        .persist_tokens("openai", tokens("at-2", None, Some("2026-06-23T14:00:00Z")))
+        .persist_tokens(
+            &netclaw_config::ProviderAccount::default_of("openai"),
+            tokens("at-2", None, Some("2026-06-23T14:00:00Z")),
+        )
         .unwrap();
     assert_eq!(
         secret_of(&home, "openai", OAuthAccessToken).as_deref(),
@@ -64,7 +69,10 @@ fn a_refresh_without_refresh_token_or_account_keeps_the_stored_ones() {
 
     // A rotated refresh token replaces the stored one; no expiry removes the stored expiry.
     home.store()
-        .persist_tokens("openai", tokens("at-3", Some("rt-3"), None))
+        .persist_tokens(
+            &netclaw_config::ProviderAccount::default_of("openai"),
+            tokens("at-3", Some("rt-3"), None),
+        )
         .unwrap();
     assert_eq!(
         secret_of(&home, "openai", OAuthRefreshToken).as_deref(),
@@ -78,7 +86,7 @@ fn a_token_refresh_never_creates_netclaw_json() {
     let home = Home::new();
     home.store()
         .persist_tokens(
-            "envonly",
+            &netclaw_config::ProviderAccount::default_of("envonly"),
             tokens("at-1", Some("rt-1"), Some("2026-06-23T13:00:00Z")),
         )
         .unwrap();
@@ -133,6 +141,7 @@ fn remove_and_rename_touch_both_files_and_the_model_roles() {
     let (_, _, creds) = config.provider("chatgpt").unwrap();
     assert_eq!(
         creds
+            .first()
             .oauth_refresh_token
             .as_ref()
             .unwrap()
@@ -234,16 +243,17 @@ fn reading_a_decision_and_writing_happen_under_one_lock() {
     let refreshed = home
         .store()
         .update(|doc| -> Result<bool, ConfigError> {
-            let expiry = doc.provider("openai")?.unwrap().oauth_token_expiry;
+            let expiry = doc.provider("openai")?.unwrap().first_token_expiry();
             let stored = doc.provider_secrets("openai")?.and_then(|s| {
-                s.oauth_refresh_token
+                s.account("default")?
+                    .oauth_refresh_token
                     .as_ref()
                     .map(|t| t.expose_secret().to_owned())
             });
             assert_eq!(stored.as_deref(), Some("rt-1"));
             if expiry < Some("2027-01-01T00:00:00Z".parse().unwrap()) {
                 doc.persist_tokens(
-                    "openai",
+                    &netclaw_config::ProviderAccount::default_of("openai"),
                     tokens("at-9", Some("rt-9"), Some("2027-06-01T00:00:00Z")),
                 )?;
                 return Ok(true);
@@ -255,11 +265,12 @@ fn reading_a_decision_and_writing_happen_under_one_lock() {
     let config = Config::load(&home.paths, &EnvSnapshot::default()).unwrap();
     let (_, entry, creds) = config.provider("openai").unwrap();
     assert_eq!(
-        entry.oauth_token_expiry,
+        entry.first_token_expiry(),
         Some("2027-06-01T00:00:00Z".parse().unwrap())
     );
     assert_eq!(
         creds
+            .first()
             .oauth_access_token
             .as_ref()
             .unwrap()
