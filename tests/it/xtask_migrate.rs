@@ -107,13 +107,13 @@ fn migrate_rewrites_the_file_keeps_a_backup_and_shows_the_same_diff() {
         diff(&dry),
         "the dry run showed what was written"
     );
-    insta::assert_snapshot!(out.lines().last().unwrap(), @"migrated `[HOME]/config/netclaw.json` from configVersion 1 to 2; the old file is kept as `[HOME]/config/netclaw.json.bak`");
+    insta::assert_snapshot!(out.lines().last().unwrap(), @"migrated `[HOME]/config/netclaw.json` from configVersion 1 to 3; the old file is kept as `[HOME]/config/netclaw.json.bak`");
 
     let backup = paths.config_dir().join("netclaw.json.bak");
     assert_eq!(std::fs::read_to_string(backup).unwrap(), LEGACY);
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(paths.config_file()).unwrap()).unwrap();
-    assert_eq!(written["configVersion"], 2);
+    assert_eq!(written["configVersion"], 3);
     assert_eq!(written["Providers"]["codex"]["Type"], "openai");
     assert_eq!(written["Providers"]["codex"]["AuthMethod"], "OAuthPkce");
     assert_eq!(written["Slack"]["Enabled"], false);

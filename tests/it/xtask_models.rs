@@ -522,7 +522,12 @@ async fn live_refreshes_an_expiring_login_first_and_saves_the_rotated_token() {
         .read()
         .unwrap();
     let secrets = doc.provider_secrets("chatgpt").unwrap().unwrap();
-    let refresh = secrets.oauth_refresh_token.as_ref().unwrap();
+    let refresh = secrets
+        .account("default")
+        .unwrap()
+        .oauth_refresh_token
+        .as_ref()
+        .unwrap();
     assert_eq!(refresh.expose_secret(), "refresh-1");
 }
 

@@ -137,12 +137,19 @@ pub(crate) enum Command {
     /// credits, and which window binds.
     #[command(after_help = USAGE_EXAMPLES)]
     Usage {
-        /// Only this provider.
+        /// Only this provider (`work`), or one of its accounts (`work/personal`).
         provider: Option<String>,
         /// Read the vendors' usage endpoints now (default: the daemon's last read, at most 5
         /// minutes old).
         #[arg(long)]
         refresh: bool,
+    },
+    /// List, rename, remove and order the accounts of a provider (several logins of one
+    /// provider, each with its own limits).
+    #[command(after_help = ACCOUNT_EXAMPLES)]
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
     },
     /// Check configuration, permissions, secrets, the daemon and every provider.
     #[command(after_help = "Examples:\n  netclaw doctor\n  netclaw doctor --json")]
@@ -181,6 +188,53 @@ pub(crate) enum Command {
     },
 }
 
+const ACCOUNT_EXAMPLES: &str = "\
+Examples:
+  netclaw provider login work --account personal     a second ChatGPT login on `work`
+  netclaw account list work
+  netclaw account order work round-robin
+  netclaw account rename work/personal home
+  netclaw account remove work/home
+
+Each account has its own login, limits, usage and cooldown. A new conversation goes to the
+first account that can answer (`first-available`), the next in turn (`round-robin`) or the
+least used (`least-used`); a conversation stays on its account while it works.";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AccountCommand {
+    /// List accounts: login, who it belongs to, token state, cooldown.
+    #[command(after_help = "Examples:\n  netclaw account list\n  netclaw account list work --json")]
+    List {
+        /// Only this provider's accounts.
+        provider: Option<String>,
+    },
+    /// Rename an account in both files.
+    #[command(after_help = "Examples:\n  netclaw account rename work/personal home")]
+    Rename {
+        /// The account, as `provider/account`.
+        account: String,
+        /// Its new name.
+        new: String,
+    },
+    /// Remove one account and its stored secrets; the provider's other accounts stay.
+    #[command(after_help = "Examples:\n  netclaw account remove work/old")]
+    Remove {
+        /// The account, as `provider/account`.
+        account: String,
+    },
+    /// Set which account a new conversation tries first.
+    #[command(
+        after_help = "Examples:\n  netclaw account order work round-robin\n  netclaw account order work least-used"
+    )]
+    Order {
+        /// The provider.
+        provider: String,
+        /// `first-available` (default), `round-robin` or `least-used`.
+        #[arg(value_parser = ["first-available", "round-robin", "least-used"])]
+        order: String,
+    },
+}
+
 const USAGE_EXAMPLES: &str = "\
 Examples:
   netclaw usage                       every provider
@@ -208,17 +262,17 @@ pub(crate) enum ProviderCommand {
     /// Add a provider; validates it with a live probe before anything is written.
     #[command(after_help = PROVIDER_EXAMPLES)]
     Add(ProviderAddArgs),
-    /// Log in again in place (keeps name, endpoint and model roles).
+    /// Log in again in place (keeps name, endpoint and model roles), or add an account.
     #[command(
-        after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device"
+        after_help = "Examples:\n  netclaw provider login work\n  netclaw provider login work --auth device\n  netclaw provider login work --account personal   a second account of `work`\n  netclaw provider login work/personal              the same"
     )]
     Login(ProviderLoginArgs),
     #[command(
         after_help = "Examples:\n  netclaw provider logout work        revokes the login where the server allows it"
     )]
-    /// Delete a provider's stored tokens.
+    /// Delete a provider's (or one account's) stored tokens.
     Logout {
-        /// The provider.
+        /// The provider, or `provider/account`.
         name: String,
     },
     #[command(
@@ -325,6 +379,9 @@ pub(crate) struct ProviderImportArgs {
     /// The provider's name.
     #[arg(long, default_value = "codex")]
     pub(crate) name: String,
+    /// The account to store it as (default: the provider's only account, else `default`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) account: Option<String>,
     /// Read the login from the file on each use and never refresh it, so the other tool keeps
     /// working; netclaw stops when the login expires until that tool renews it.
     #[arg(long)]
@@ -342,8 +399,12 @@ pub(crate) struct ProviderImportArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ProviderLoginArgs {
-    /// The provider.
+    /// The provider, or `provider/account`.
     pub(crate) name: String,
+    /// The account to log in (a new name adds an account; default: the provider's only
+    /// account, else `default`). Other accounts' tokens are never touched.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) account: Option<String>,
     #[command(flatten)]
     pub(crate) login: LoginFlags,
     /// Read a new API key from stdin.

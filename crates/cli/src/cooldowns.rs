@@ -31,12 +31,14 @@ impl Cooldowns {
         }
     }
 
-    /// Provider `name`'s cooldown at `now`, if any.
-    pub(crate) fn of(&self, settings: &Settings, name: &str, now: Timestamp) -> Option<Cooldown> {
+    /// The cooldown at `now` of the account with key `key` (`provider` for its default
+    /// account, `provider/account` for another), if any.
+    pub(crate) fn of(&self, settings: &Settings, key: &str, now: Timestamp) -> Option<Cooldown> {
+        let account = netclaw_config::ProviderAccount::parse(key);
         let stamp = settings
-            .provider(name)
-            .and_then(|(_, e)| e.oauth_token_expiry);
-        self.book.current(name, now, self.threshold, stamp)
+            .provider(&account.provider)
+            .and_then(|(_, e)| e.token_expiry(&account.account));
+        self.book.current(key, now, self.threshold, stamp)
     }
 }
 

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use netclaw_config::{AuthMethod, ModelRole, OAuthOverrides};
 
 use crate::args::{
-    AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, GatewayCommand, KeyCommand,
-    LoginFlags, ModelCommand, OptionalRoleArg, ProviderCommand, RoleArg, SecretsCommand,
+    AccountCommand, AuthArg, ChatArgs, Cli, Command, ConfigCommand, DaemonCommand, GatewayCommand,
+    KeyCommand, LoginFlags, ModelCommand, OptionalRoleArg, ProviderCommand, RoleArg,
+    SecretsCommand,
 };
 
 /// Options every command shares.
@@ -25,6 +26,20 @@ pub(crate) enum Task {
     Usage {
         provider: Option<String>,
         refresh: bool,
+    },
+    AccountList {
+        provider: Option<String>,
+    },
+    AccountRename {
+        account: String,
+        new: String,
+    },
+    AccountRemove {
+        account: String,
+    },
+    AccountOrder {
+        provider: String,
+        order: String,
     },
     ProviderManager,
     ProviderList,
@@ -163,6 +178,7 @@ pub(crate) struct AddOptions {
 #[derive(Debug, Clone)]
 pub(crate) struct LoginOptions {
     pub(crate) name: String,
+    pub(crate) account: Option<String>,
     pub(crate) login: LoginChoice,
 }
 
@@ -220,6 +236,12 @@ fn task(command: Command) -> Task {
         },
         Command::Doctor => Task::Doctor,
         Command::Usage { provider, refresh } => Task::Usage { provider, refresh },
+        Command::Account { command } => match command {
+            AccountCommand::List { provider } => Task::AccountList { provider },
+            AccountCommand::Rename { account, new } => Task::AccountRename { account, new },
+            AccountCommand::Remove { account } => Task::AccountRemove { account },
+            AccountCommand::Order { provider, order } => Task::AccountOrder { provider, order },
+        },
         Command::Gateway { command } => match command {
             GatewayCommand::Env { key, shell } => Task::GatewayEnv { key, shell },
             GatewayCommand::Setup { client, key, write } => {
@@ -267,6 +289,7 @@ fn provider_task(command: ProviderCommand) -> Task {
         }),
         ProviderCommand::Login(args) => Task::ProviderLogin(LoginOptions {
             name: args.name,
+            account: args.account,
             login: login_choice(args.login, args.api_key_stdin),
         }),
         ProviderCommand::Logout { name } => Task::ProviderLogout { name },

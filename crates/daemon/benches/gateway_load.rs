@@ -136,7 +136,6 @@ fn write_home(home: &std::path::Path, upstream: SocketAddr) {
         let mut entry = ProviderEntry::new(type_key);
         entry.auth_method = auth;
         entry.endpoint = Some(endpoint);
-        entry.oauth_token_expiry = (auth != AuthMethod::ApiKey).then_some(far);
         entry.oauth = (auth != AuthMethod::ApiKey).then(|| OAuthOverrides {
             issuer: Some(format!("http://{upstream}")),
             client_id: Some("bench".to_owned()),

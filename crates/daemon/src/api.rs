@@ -202,6 +202,33 @@ pub struct ProviderSummary {
     /// or `usage_threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_reason: Option<String>,
+    /// Its accounts in the order they are listed (the fields above are the first one's).
+    #[serde(default)]
+    pub accounts: Vec<AccountSummary>,
+    /// Which account a new conversation tries first: `first-available`, `round-robin` or
+    /// `least-used`.
+    #[serde(default)]
+    pub account_order: String,
+}
+
+/// One account of a provider in `GET /api/providers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    /// The account's name.
+    pub name: String,
+    /// Where its credential comes from, when it has one.
+    pub credential_source: Option<String>,
+    /// When its OAuth access token expires.
+    pub token_expiry: Option<jiff::Timestamp>,
+    /// Its login can no longer be refreshed.
+    pub reauth_required: bool,
+    /// Chats skip it until then (see the provider's field of the same name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_until: Option<jiff::Timestamp>,
+    /// Why chats skip it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_reason: Option<String>,
 }
 
 /// The outcome of a probe, without the model list.
@@ -282,6 +309,10 @@ pub struct OAuthStartRequest {
     /// The name to store the provider under (default: `provider`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The account the login is stored for (default: the provider's only account, else its
+    /// default account); no other account's tokens are touched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 /// The answer to `POST /api/provider/oauth/start`.

@@ -126,15 +126,18 @@ impl DaemonClient {
         self.call(Method::POST, "/api/reload", None::<&()>).await
     }
 
-    /// `POST /api/provider/oauth/start`: the daemon listens for the browser's redirect.
+    /// `POST /api/provider/oauth/start`: the daemon listens for the browser's redirect and
+    /// stores the login for `account` (see [`OAuthStartRequest::account`]).
     pub async fn oauth_start(
         &self,
         provider: &str,
         name: Option<&str>,
+        account: Option<&str>,
     ) -> Result<OAuthStartResponse, ClientError> {
         let body = OAuthStartRequest {
             provider: provider.to_owned(),
             name: name.map(str::to_owned),
+            account: account.map(str::to_owned),
         };
         self.call(Method::POST, "/api/provider/oauth/start", Some(&body))
             .await

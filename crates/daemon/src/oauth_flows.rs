@@ -24,6 +24,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub(crate) struct FlowTag {
     name: String,
+    account: Option<String>,
     entry: ProviderEntry,
 }
 
@@ -69,13 +70,19 @@ fn client_config(
 }
 
 impl Flows {
-    /// Starts a browser login for `provider` (a type key or a configured name) stored as `name`.
+    /// Starts a browser login for `provider` (a type key or a configured name) stored as `name`,
+    /// for `account` of it.
     pub(crate) async fn start(
         &self,
         state: &AppState,
         provider: &str,
         name: Option<&str>,
+        account: Option<&str>,
     ) -> Result<StartedFlow, ApiError> {
+        if let Some(account) = account {
+            netclaw_config::validate_account_name(account)
+                .map_err(|e| bad_request(e.to_string()))?;
+        }
         let runtime = state.runtime();
         let configured_entry = |n: &str| runtime.provider(n).map(|p| (p.name.to_owned(), p.entry));
         let (name, mut entry) = match (configured_entry(provider), name) {
@@ -148,7 +155,11 @@ impl Flows {
             .start(
                 client,
                 &redirect,
-                FlowTag { name, entry },
+                FlowTag {
+                    name,
+                    account: account.map(str::to_owned),
+                    entry,
+                },
                 state.clock().now(),
             )
             .map_err(|e| bad_request(e.to_string()))?;
@@ -247,10 +258,13 @@ impl Flows {
         };
         let store = state.store().clone();
         let name = tag.name.clone();
-        let written = tokio::task::spawn_blocking(move || store.write_provider(&name, write))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+        let account = tag.account.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            store.write_account(&name, account.as_deref(), write)
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
         if let Err(error) = written {
             tracing::error!(provider = %tag.name, %error, "could not store the login");
             lock(&self.outcomes).insert(

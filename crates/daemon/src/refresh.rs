@@ -96,7 +96,7 @@ fn first_wait(options: &RefreshOptions, fraction: f64) -> Duration {
     (options.first_pass + jitter).min(options.tick)
 }
 
-/// One pass: refresh every OAuth provider whose token is due, one after the other.
+/// One pass: refresh every OAuth account whose token is due, one after the other.
 async fn run_once(
     state: &AppState,
     options: &RefreshOptions,
@@ -107,7 +107,11 @@ async fn run_once(
     let candidates: Vec<(String, Timestamp)> = runtime
         .providers()
         .filter(|p| p.descriptor.is_some() && p.method.is_oauth())
-        .filter_map(|p| p.entry.oauth_token_expiry.map(|e| (p.name.to_owned(), e)))
+        .flat_map(|p| {
+            p.accounts()
+                .filter_map(|a| Some((a.key(), p.entry.token_expiry(&a.account)?)))
+                .collect::<Vec<_>>()
+        })
         .filter(|(_, expiry)| due(*expiry, clock.now()))
         .collect();
     let mut refreshed_before = false;

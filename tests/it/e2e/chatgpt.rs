@@ -130,6 +130,7 @@ fn stored_refresh_token(home: &Home) -> String {
     let config = home.load();
     let (_, _, credentials) = config.provider("work").unwrap();
     credentials
+        .first()
         .oauth_refresh_token
         .as_ref()
         .unwrap()
@@ -153,7 +154,7 @@ async fn the_whole_chain(login: Login) {
     assert_eq!(stored_refresh_token(&home), "demo-refresh-1");
     let config = home.load();
     let (_, entry, _) = config.provider("work").unwrap();
-    let first_expiry = entry.oauth_token_expiry.unwrap();
+    let first_expiry = entry.first_token_expiry().unwrap();
 
     // The probe passes: a short-lived access token with a refresh token is a login that
     // lasts, not one that expires soon.
@@ -223,7 +224,7 @@ async fn the_whole_chain(login: Login) {
     assert_eq!(stored_refresh_token(&home), "demo-refresh-2");
     let config = home.load();
     let (_, entry, _) = config.provider("work").unwrap();
-    assert!(entry.oauth_token_expiry.unwrap() > first_expiry);
+    assert!(entry.first_token_expiry().unwrap() > first_expiry);
     let raw = std::fs::read(home.paths().secrets_file()).unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains("demo-refresh-2"));
 

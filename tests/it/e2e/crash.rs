@@ -49,6 +49,7 @@ fn stored_refresh_token(home: &Home) -> String {
     let config = home.load();
     let (_, _, credentials) = config.provider("work").unwrap();
     credentials
+        .first()
         .oauth_refresh_token
         .as_ref()
         .unwrap()

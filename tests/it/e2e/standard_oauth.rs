@@ -117,6 +117,7 @@ fn stored_refresh_token(home: &Home) -> Option<String> {
     let config = home.load();
     let (_, _, credentials) = config.provider("peer").unwrap();
     credentials
+        .first()
         .oauth_refresh_token
         .as_ref()
         .map(|c| c.value.expose_secret().to_owned())
@@ -214,7 +215,8 @@ async fn a_native_client_logs_in_on_a_free_port_and_refreshes_after_the_token_ex
     // An hour later: the access token is dead at the server and past its expiry here.
     peer.expire_access_tokens().await;
     home.edit_config(|config| {
-        config["Providers"]["peer"]["OAuthTokenExpiry"] = Value::from("2020-01-01T00:00:00Z");
+        config["Providers"]["peer"]["Accounts"]["default"]["OAuthTokenExpiry"] =
+            Value::from("2020-01-01T00:00:00Z");
     });
     let chat = home.run(&["chat", "-m", "peer/peer-model", "hi"], "").await;
     chat.expect_code(0);

@@ -48,12 +48,23 @@ pub(crate) fn show(cx: &Context<'_>) -> Result<Exit, CliError> {
             let Some(Value::Object(entry)) = providers.get_mut(name) else {
                 continue;
             };
-            for field in SecretField::ALL {
-                if let Some(credential) = credentials.get(field) {
-                    entry.insert(
-                        field.key().to_owned(),
-                        json!(format!("******** ({})", credential.source)),
-                    );
+            let accounts = entry.entry("Accounts").or_insert_with(|| json!({}));
+            for account in &credentials.accounts {
+                let Some(accounts) = accounts.as_object_mut() else {
+                    break;
+                };
+                let shown = accounts
+                    .entry(account.name.clone())
+                    .or_insert_with(|| json!({}));
+                for field in SecretField::ALL {
+                    if let (Some(credential), Some(shown)) =
+                        (account.get(field), shown.as_object_mut())
+                    {
+                        shown.insert(
+                            field.key().to_owned(),
+                            json!(format!("******** ({})", credential.source)),
+                        );
+                    }
                 }
             }
         }

@@ -219,14 +219,18 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
             );
             out.push(finding(&check, Level::Error, message, Some(fix)));
         }
-        let renewable = config
+        // The first account's login: the one probes check.
+        let first = config
             .as_ref()
             .and_then(|c| c.provider(&name))
-            .is_some_and(|(_, _, c)| c.oauth_refresh_token.is_some());
-        if let Some(expiry) = settings
-            .provider(&name)
-            .and_then(|(_, e)| e.oauth_token_expiry)
-        {
+            .map(|(_, e, c)| {
+                (
+                    e.token_expiry(&c.first().name),
+                    c.first().oauth_refresh_token.is_some(),
+                )
+            });
+        let renewable = first.is_some_and(|(_, renewable)| renewable);
+        if let Some(expiry) = first.and_then(|(expiry, _)| expiry) {
             // Nothing renews a login without a refresh token: only a new login helps.
             match token_state(expiry, now, false, renewable) {
                 TokenState::Expired => out.push(finding(

@@ -76,6 +76,7 @@ pub(crate) async fn providers(cx: &Context<'_>) -> Result<Exit, CliError> {
                     cx,
                     LoginOptions {
                         name: name.clone(),
+                        account: None,
                         login: LoginChoice::default(),
                     },
                 )

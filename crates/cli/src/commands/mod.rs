@@ -1,5 +1,6 @@
 //! Command dispatch: one module per command group.
 
+mod account;
 mod chat;
 mod completions;
 mod config;
@@ -39,6 +40,9 @@ fn may_write_config(task: &Task) -> bool {
             | Task::ProviderImport(_)
             | Task::ProviderLogin(_)
             | Task::ProviderLogout { .. }
+            | Task::AccountRename { .. }
+            | Task::AccountRemove { .. }
+            | Task::AccountOrder { .. }
             | Task::ProviderRemove { .. }
             | Task::ProviderRename { .. }
             | Task::ModelSet(_)
@@ -82,6 +86,10 @@ async fn dispatch(task: Task, cx: &Context<'_>) -> Result<Exit, CliError> {
         Task::ProviderImport(args) => provider::import::run(cx, args).await,
         Task::ProviderProbe { name } => provider::probe::run(cx, name.as_deref()).await,
         Task::ProviderLogin(options) => provider::login::login(cx, options).await,
+        Task::AccountList { provider } => account::list(cx, provider.as_deref()),
+        Task::AccountRename { account, new } => account::rename(cx, &account, &new),
+        Task::AccountRemove { account } => account::remove(cx, &account),
+        Task::AccountOrder { provider, order } => account::order(cx, &provider, &order),
         Task::ProviderLogout { name } => provider::login::logout(cx, &name).await,
         Task::ProviderList => provider::list::run(cx),
         Task::ProviderRemove { name } => provider::manage::remove(cx, &name),

@@ -48,11 +48,12 @@ pub(crate) async fn login(
     client: &DaemonClient,
     provider: &str,
     name: &str,
+    account: Option<&str>,
     display: &str,
     no_browser: bool,
 ) -> Result<Option<Timestamp>, CliError> {
     let started = client
-        .oauth_start(provider, Some(name))
+        .oauth_start(provider, Some(name), account)
         .await
         .map_err(|e| CliError::from(e).context("the daemon could not start the login"))?;
     let url = started.authorization_url.clone();

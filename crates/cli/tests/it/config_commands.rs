@@ -48,7 +48,10 @@ async fn config_show_masks_secrets_and_path_lists_files() {
     let show = netclaw.run(&["config", "show"], "").await;
     show.expect_code(0);
     let json = show.json();
-    assert_eq!(json["Providers"]["claude"]["ApiKey"], "******** (secrets)");
+    assert_eq!(
+        json["Providers"]["claude"]["Accounts"]["default"]["ApiKey"],
+        "******** (secrets)"
+    );
 
     let path = netclaw.run(&["config", "path", "--json"], "").await;
     path.expect_code(0);

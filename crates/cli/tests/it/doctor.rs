@@ -95,7 +95,7 @@ async fn a_key_from_the_environment_is_listed_as_such_and_never_shown() {
         .expect_code(0);
     let show = netclaw.run(&["config", "show"], "").await;
     assert_eq!(
-        show.json()["Providers"]["claude"]["ApiKey"],
+        show.json()["Providers"]["claude"]["Accounts"]["default"]["ApiKey"],
         "******** (env:ANTHROPIC_API_KEY)"
     );
 }

@@ -109,7 +109,7 @@ async fn an_imported_login_chats_and_says_codexs_copy_stops_at_the_first_refresh
     );
     let config = netclaw.config_json();
     assert_eq!(
-        config["Providers"]["codex"]["OAuthTokenExpiry"],
+        config["Providers"]["codex"]["Accounts"]["default"]["OAuthTokenExpiry"],
         "2100-01-01T00:00:00+00:00"
     );
 }

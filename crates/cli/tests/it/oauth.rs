@@ -40,7 +40,10 @@ pub(crate) async fn mount_tokens_and_codex(server: &MockServer) {
 fn assert_logged_in(netclaw: &Netclaw, name: &str) {
     let config = netclaw.config_json();
     let entry = &config["Providers"][name];
-    assert!(entry["OAuthTokenExpiry"].is_string(), "{config}");
+    assert!(
+        entry["Accounts"]["default"]["OAuthTokenExpiry"].is_string(),
+        "{config}"
+    );
     assert!(
         entry.get("OAuthAccessToken").is_none(),
         "tokens stay out of netclaw.json"
@@ -412,7 +415,8 @@ async fn a_fresh_login_with_an_hour_long_token_is_not_reported_as_expiring() {
     // ChatGPT's access tokens live about an hour; the refresh token is what keeps the login.
     let in_59_minutes = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(59);
     netclaw.edit_config(|config| {
-        config["Providers"]["work"]["OAuthTokenExpiry"] = json!(in_59_minutes.to_string());
+        config["Providers"]["work"]["Accounts"]["default"]["OAuthTokenExpiry"] =
+            json!(in_59_minutes.to_string());
     });
     let probe = netclaw
         .run(&["provider", "probe", "work", "--json"], "")

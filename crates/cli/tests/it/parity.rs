@@ -151,7 +151,8 @@ async fn a_login_that_cannot_be_renewed_probes_the_same_with_and_without_a_daemo
         .mount(&server)
         .await;
     netclaw.edit_config(|config| {
-        config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
+        config["Providers"]["work"]["Accounts"]["default"]["OAuthTokenExpiry"] =
+            json!("2020-01-01T00:00:00+00:00");
     });
 
     let direct = netclaw

@@ -24,7 +24,8 @@ async fn expired_login(server: &MockServer) -> Netclaw {
     let netclaw = Netclaw::new();
     add_openai_with_device_code(&netclaw, server).await;
     netclaw.edit_config(|config| {
-        config["Providers"]["work"]["OAuthTokenExpiry"] = json!("2020-01-01T00:00:00+00:00");
+        config["Providers"]["work"]["Accounts"]["default"]["OAuthTokenExpiry"] =
+            json!("2020-01-01T00:00:00+00:00");
     });
     netclaw
 }
@@ -157,9 +158,13 @@ async fn a_rotated_token_is_stored_even_when_its_request_went_away() {
     assert!(asking.await.unwrap_err().is_cancelled());
 
     // The rotated token is stored all the same ...
-    let expiry = netclaw.config_json()["Providers"]["work"]["OAuthTokenExpiry"].clone();
+    let expiry =
+        netclaw.config_json()["Providers"]["work"]["Accounts"]["default"]["OAuthTokenExpiry"]
+            .clone();
     tokio::time::timeout(Duration::from_secs(10), async {
-        while netclaw.config_json()["Providers"]["work"]["OAuthTokenExpiry"] == expiry {
+        while netclaw.config_json()["Providers"]["work"]["Accounts"]["default"]["OAuthTokenExpiry"]
+            == expiry
+        {
             tokio::task::yield_now().await;
         }
     })

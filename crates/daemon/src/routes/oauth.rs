@@ -16,7 +16,12 @@ pub(crate) async fn start(
 ) -> Result<Json<OAuthStartResponse>, ApiError> {
     let started = state
         .flows()
-        .start(&state, &request.provider, request.name.as_deref())
+        .start(
+            &state,
+            &request.provider,
+            request.name.as_deref(),
+            request.account.as_deref(),
+        )
         .await?;
     Ok(Json(OAuthStartResponse {
         authorization_url: started.authorization_url.to_string(),

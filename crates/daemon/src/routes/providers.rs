@@ -6,8 +6,11 @@ use axum::extract::{Path, State};
 use netclaw_providers::probe::ProbeClass;
 use netclaw_providers::runtime::ProbeRecord;
 
+use netclaw_config::ProviderAccount;
+
 use crate::api::{
-    ModelsResponse, ProbeResponse, ProbeSummary, ProviderModels, ProviderSummary, ProvidersResponse,
+    AccountSummary, ModelsResponse, ProbeResponse, ProbeSummary, ProviderModels, ProviderSummary,
+    ProvidersResponse,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -39,26 +42,43 @@ pub(crate) async fn list(State(state): State<AppState>) -> Json<ProvidersRespons
         .map(|provider| {
             let name = provider.name;
             let last_probe = state.probes().last(name);
-            let reauth_required = state.credentials().needs_reauth(name)
+            let accounts: Vec<AccountSummary> = provider
+                .credentials
+                .accounts
+                .iter()
+                .map(|account| {
+                    let key = ProviderAccount::new(name, &account.name).key();
+                    let token_expiry = provider.entry.token_expiry(&account.name);
+                    let cooldown = state.resilience().current(&key, threshold, token_expiry);
+                    AccountSummary {
+                        name: account.name.clone(),
+                        credential_source: provider.account_credential_source(account),
+                        token_expiry,
+                        reauth_required: state.credentials().needs_reauth(&key),
+                        cooldown_until: cooldown.as_ref().and_then(|c| c.until),
+                        cooldown_reason: cooldown.map(|c| c.reason.as_str().to_owned()),
+                    }
+                })
+                .collect();
+            let first = accounts.first().cloned();
+            let reauth_required = first.as_ref().is_some_and(|a| a.reauth_required)
                 || last_probe
                     .as_ref()
                     .is_some_and(|p| p.report.class == ProbeClass::ReauthRequired);
-            let cooldown =
-                state
-                    .resilience()
-                    .current(name, threshold, provider.entry.oauth_token_expiry);
             ProviderSummary {
                 name: name.to_owned(),
                 provider_type: provider.entry.provider_type.clone(),
                 auth_method: provider.method.as_str().to_owned(),
                 endpoint: provider.endpoint(),
                 credential_source: provider.credential_source(),
-                token_expiry: provider.entry.oauth_token_expiry,
+                token_expiry: first.as_ref().and_then(|a| a.token_expiry),
                 last_probe: last_probe.as_ref().map(summary),
                 reauth_required,
-                hint: reauth_required.then(|| login_hint(name)),
-                cooldown_until: cooldown.as_ref().and_then(|c| c.until),
-                cooldown_reason: cooldown.map(|c| c.reason.as_str().to_owned()),
+                hint: reauth_required.then(|| login_hint(&provider.first_account().key())),
+                cooldown_until: first.as_ref().and_then(|a| a.cooldown_until),
+                cooldown_reason: first.and_then(|a| a.cooldown_reason),
+                accounts,
+                account_order: provider.entry.account_order.as_str().to_owned(),
             }
         })
         .collect();

@@ -98,7 +98,7 @@ async fn a_token_stored_by_another_process_is_used_by_the_next_request() {
     let mut reloads = daemon.state().reloads();
     home.store()
         .persist_tokens(
-            "chatgpt",
+            &netclaw_config::ProviderAccount::default_of("chatgpt"),
             netclaw_config::OAuthTokens {
                 access_token: SecretString::from("new-access"),
                 refresh_token: Some(SecretString::from("new-refresh")),

@@ -106,6 +106,7 @@ fn assert_tokens_stored(home: &Home) {
     let creds = &config.credentials["chatgpt"];
     assert_eq!(
         creds
+            .first()
             .oauth_access_token
             .as_ref()
             .unwrap()
@@ -115,6 +116,7 @@ fn assert_tokens_stored(home: &Home) {
     );
     assert_eq!(
         creds
+            .first()
             .oauth_refresh_token
             .as_ref()
             .unwrap()
@@ -218,7 +220,10 @@ async fn login_through_a_pasted_redirect_and_wrong_states_are_refused() {
     let client = daemon.client();
     let mut bodies = Bodies::default();
 
-    let started = client.oauth_start("openai", Some("chatgpt")).await.unwrap();
+    let started = client
+        .oauth_start("openai", Some("chatgpt"), None)
+        .await
+        .unwrap();
     let (status, body) = bodies
         .call(
             api(

@@ -91,6 +91,7 @@ async fn a_token_three_minutes_from_expiry_is_refreshed_once_within_the_window()
     let creds = &config.credentials["chatgpt"];
     assert_eq!(
         creds
+            .first()
             .oauth_access_token
             .as_ref()
             .unwrap()
@@ -100,6 +101,7 @@ async fn a_token_three_minutes_from_expiry_is_refreshed_once_within_the_window()
     );
     assert_eq!(
         creds
+            .first()
             .oauth_refresh_token
             .as_ref()
             .unwrap()
@@ -108,7 +110,7 @@ async fn a_token_three_minutes_from_expiry_is_refreshed_once_within_the_window()
         "rt-2"
     );
     let stored_expiry = config.settings.providers["chatgpt"]
-        .oauth_token_expiry
+        .first_token_expiry()
         .unwrap();
     assert_eq!(
         stored_expiry,
@@ -218,6 +220,7 @@ async fn a_token_that_expired_while_the_daemon_was_down_is_refreshed_at_the_firs
     let config = home.store().load(&home.env()).unwrap();
     assert_eq!(
         config.credentials["chatgpt"]
+            .first()
             .oauth_access_token
             .as_ref()
             .unwrap()

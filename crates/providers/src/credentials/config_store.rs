@@ -50,14 +50,16 @@ fn not_configured(provider: &str) -> Failure {
     })
 }
 
-/// Provider `provider` (case ignored) of a loaded configuration as the credentials layer
-/// sees it; `None` when it is not configured.
+/// The account with key `key` (`provider`, or `provider/account`; case ignored) of a loaded
+/// configuration as the credentials layer sees it; `None` when it is not configured.
 pub(crate) fn stored_from_config(
     config: &netclaw_config::Config,
     registry: &ProviderRegistry,
-    provider: &str,
+    key: &str,
 ) -> Option<StoredCredential> {
-    let (name, entry, creds) = config.provider(provider)?;
+    let wanted = netclaw_config::ProviderAccount::parse(key);
+    let (name, entry, provider) = config.provider(&wanted.provider)?;
+    let creds = provider.account(&wanted.account)?;
     let value = |c: Option<&netclaw_config::Credential>| c.map(|c| c.value.clone());
     let source = creds.api_key.as_ref().map(|c| match &c.source {
         netclaw_config::CredentialSource::Secrets => CredentialSource::Secrets,
@@ -70,12 +72,15 @@ pub(crate) fn stored_from_config(
     let oauth = OAuthOverrides::of(entry);
     Some(StoredCredential {
         name: name.to_owned(),
+        account: creds.name.clone(),
         type_key: entry.provider_type.clone(),
         auth_method,
         endpoint: entry.endpoint.clone(),
         oauth,
-        expires_at: entry.oauth_token_expiry,
-        read_only: entry.credential_file.is_some(),
+        expires_at: entry.token_expiry(&creds.name),
+        read_only: entry
+            .account(&creds.name)
+            .is_some_and(|a| a.credential_file.is_some()),
         api_key: value(creds.api_key.as_ref()),
         api_key_source: source,
         access_token: value(creds.oauth_access_token.as_ref()),
@@ -118,7 +123,8 @@ impl TokenStore for ConfigTokenStore {
                 let Some(tokens) = decide(&fresh).map_err(Failure::Credential)? else {
                     return Ok(());
                 };
-                doc.persist_tokens(&fresh.name, super::oauth_tokens(tokens))?;
+                let account = netclaw_config::ProviderAccount::new(&fresh.name, &fresh.account);
+                doc.persist_tokens(&account, super::oauth_tokens(tokens))?;
                 Ok(())
             })
             .map_err(|f| into_credential(provider, f))

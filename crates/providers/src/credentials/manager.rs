@@ -30,7 +30,10 @@ pub struct ResolvedCredential {
     pub expires_at: Option<Timestamp>,
 }
 
-/// Hands out valid credentials for configured providers (see the module docs).
+/// Hands out valid credentials for configured providers (see the module docs), one per
+/// account: every method takes the account's key (`provider` for its default account,
+/// `provider/account` for another), so refreshes, single flight and refused logins are each
+/// account's own.
 #[derive(Debug)]
 pub struct CredentialManager {
     store: Arc<dyn TokenStore>,
@@ -56,7 +59,7 @@ type HeldCredentials = HashMap<ProviderName, StoredCredential>;
 fn remember(held: &RwLock<Option<HeldCredentials>>, stored: &StoredCredential) {
     let mut held = held.write().unwrap_or_else(PoisonError::into_inner);
     if let Some(held) = held.as_mut() {
-        held.insert(ProviderName::from(stored.name.as_str()), stored.clone());
+        held.insert(ProviderName::from(stored.key()), stored.clone());
     }
 }
 
@@ -130,17 +133,23 @@ impl CredentialManager {
         }
     }
 
-    /// Serves every credential of `config` from memory from now on, replacing what was held:
-    /// the owner calls it each time it loads the files (a daemon at start and on every reload),
-    /// so a request never reads or decrypts a file.
+    /// Serves every credential of `config` (each account of each provider) from memory from
+    /// now on, replacing what was held: the owner calls it each time it loads the files (a
+    /// daemon at start and on every reload), so a request never reads or decrypts a file.
     pub fn hold(&self, config: &netclaw_config::Config) {
         let held = config
-            .settings
-            .providers
-            .keys()
-            .filter_map(|name| {
-                let stored = super::config_store::stored_from_config(config, &self.registry, name)?;
-                Some((ProviderName::from(name.as_str()), stored))
+            .credentials
+            .iter()
+            .flat_map(|(name, creds)| {
+                creds
+                    .accounts
+                    .iter()
+                    .map(move |account| netclaw_config::ProviderAccount::new(name, &account.name))
+            })
+            .filter_map(|account| {
+                let key = account.key();
+                let stored = super::config_store::stored_from_config(config, &self.registry, &key)?;
+                Some((ProviderName::from(key), stored))
             })
             .collect();
         *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(held);
@@ -192,7 +201,7 @@ impl CredentialManager {
         self.registry
             .get(&stored.type_key)
             .map_err(|e| CredentialError::RefreshFailed {
-                provider: stored.name.clone(),
+                provider: stored.key(),
                 reason: e.to_string(),
             })
     }
@@ -204,7 +213,7 @@ impl CredentialManager {
     }
 
     fn is_dead(&self, stored: &StoredCredential) -> bool {
-        let key = ProviderName::from(stored.name.as_str());
+        let key = ProviderName::from(stored.key());
         let mut dead = lock(&self.dead);
         match (dead.get(&key), &stored.access_token) {
             (Some(rejected), Some(current)) if same(rejected, current) => true,
@@ -225,16 +234,16 @@ impl CredentialManager {
         if Self::method(&stored, descriptor).is_oauth() {
             let Some(tokens) = stored.token_set() else {
                 return Err(CredentialError::NotConfigured {
-                    provider: stored.name.clone(),
+                    provider: stored.key(),
                 });
             };
             if self.is_dead(&stored) {
                 return Err(CredentialError::ReauthRequired {
-                    provider: stored.name.clone(),
+                    provider: stored.key(),
                 });
             }
             let (bearer, expires_at) = if tokens.needs_refresh(self.clock.now(), REFRESH_SKEW) {
-                self.refresh(&stored.name, &tokens.access_token, false)
+                self.refresh(&stored.key(), &tokens.access_token, false)
                     .await?
             } else {
                 (oauth_bearer(&tokens), tokens.expires_at)
@@ -276,7 +285,7 @@ impl CredentialManager {
             });
         }
         Err(CredentialError::NotConfigured {
-            provider: stored.name.clone(),
+            provider: stored.key(),
         })
     }
 
@@ -303,16 +312,16 @@ impl CredentialManager {
         if Self::method(&stored, descriptor).is_oauth() {
             if self.is_dead(&stored) {
                 return Err(CredentialError::ReauthRequired {
-                    provider: stored.name.clone(),
+                    provider: stored.key(),
                 });
             }
-            return Ok(self.refresh(&stored.name, &rejected.token, true).await?.0);
+            return Ok(self.refresh(&stored.key(), &rejected.token, true).await?.0);
         }
         let current = self.resolve(provider).await?.bearer;
         match current {
             Some(b) if !same(&b.token, &rejected.token) => Ok(b),
             _ => Err(CredentialError::Rejected {
-                provider: stored.name.clone(),
+                provider: stored.key(),
             }),
         }
     }
@@ -347,12 +356,12 @@ impl CredentialManager {
             return usable(&on_disk, stale, forced, self.clock.now())
                 .map(|bearer| (bearer, on_disk.expires_at))
                 .ok_or_else(|| CredentialError::ReadOnlyExpired {
-                    provider: on_disk.name.clone(),
+                    provider: on_disk.key(),
                 });
         }
         if self.is_dead(&current) {
             return Err(CredentialError::ReauthRequired {
-                provider: current.name.clone(),
+                provider: current.key(),
             });
         }
         let descriptor = self.descriptor(&current)?.clone();
@@ -360,7 +369,7 @@ impl CredentialManager {
         let http = self.http.clone();
         let clock = Arc::clone(&self.clock);
         let runtime = tokio::runtime::Handle::current();
-        let name = current.name.clone();
+        let name = current.key();
         let stale_token = stale.clone();
         let held = Arc::clone(&self.held);
         // The refresh runs to its end on the blocking pool even when the caller goes away
@@ -379,7 +388,7 @@ impl CredentialManager {
                 }
                 let Some(previous) = fresh.token_set() else {
                     return Err(CredentialError::NotConfigured {
-                        provider: fresh.name.clone(),
+                        provider: fresh.key(),
                     });
                 };
                 let refreshed = runtime.block_on(async {
@@ -387,7 +396,7 @@ impl CredentialManager {
                     client
                         .refresh(&previous, clock.now())
                         .await
-                        .map_err(|e| from_oauth(&fresh.name, e))
+                        .map_err(|e| from_oauth(&fresh.key(), e))
                 });
                 let tokens = match refreshed {
                     Ok(tokens) => tokens,

@@ -14,6 +14,8 @@ use crate::descriptor::{AuthMethod, OAuthOverrides};
 pub struct StoredCredential {
     /// The provider's name as stored.
     pub name: String,
+    /// The account's name as stored.
+    pub account: String,
     /// Its type key.
     pub type_key: String,
     /// How it signs in.
@@ -44,6 +46,7 @@ impl fmt::Debug for StoredCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StoredCredential")
             .field("name", &self.name)
+            .field("account", &self.account)
             .field("type_key", &self.type_key)
             .field("auth_method", &self.auth_method)
             .field("endpoint", &self.endpoint)
@@ -56,6 +59,11 @@ impl fmt::Debug for StoredCredential {
 }
 
 impl StoredCredential {
+    /// The key its records are filed under (`provider`, or `provider/account`).
+    pub fn key(&self) -> String {
+        netclaw_config::ProviderAccount::new(&self.name, &self.account).key()
+    }
+
     /// The stored OAuth tokens as a [`TokenSet`], when there is an access token.
     pub fn token_set(&self) -> Option<TokenSet> {
         Some(TokenSet {
@@ -75,10 +83,11 @@ pub type LockedDecision<'a> =
 /// Where credentials live. Both calls block (file I/O and locks); the manager runs them on the
 /// blocking pool.
 pub trait TokenStore: Send + Sync + fmt::Debug {
-    /// The provider as stored now, or `NotConfigured`.
+    /// The account (by its key: `provider`, or `provider/account`) as stored now, or
+    /// `NotConfigured`.
     fn read(&self, provider: &str) -> Result<StoredCredential, CredentialError>;
 
-    /// Takes the cross-process write lock, re-reads the provider, and calls `decide` with it.
+    /// Takes the cross-process write lock, re-reads the account, and calls `decide` with it.
     /// When `decide` returns tokens, they are persisted (access, refresh, id token, account id
     /// and expiry at once) before the lock is released; when it fails, nothing is written.
     fn update_locked(

@@ -60,43 +60,46 @@ pub(crate) fn continues(request: &ChatRequest) -> bool {
             .any(|m| matches!(m, Message::Assistant { .. }))
 }
 
-/// The model of each conversation, with its last turn's time.
+/// The model (and account) of each conversation, with its last turn's time and, for a detour
+/// to another account, when the account asked for is back.
 #[derive(Debug, Default)]
 pub(crate) struct Affinity {
-    served: Mutex<HashMap<u64, (Candidate, Timestamp)>>,
+    served: Mutex<HashMap<u64, (Candidate, Timestamp, Option<Timestamp>)>>,
 }
 
 impl Affinity {
     /// The model that served `conversation`'s last turn, if it was recently.
     pub(crate) fn of(&self, conversation: u64, now: Timestamp) -> Option<Candidate> {
         let served = self.served.lock().unwrap_or_else(PoisonError::into_inner);
-        let (candidate, at) = served.get(&conversation)?;
-        (now.duration_since(*at) < KEPT_FOR).then(|| candidate.clone())
+        let (candidate, at, until) = served.get(&conversation)?;
+        let detour_over = until.is_some_and(|until| now >= until);
+        (now.duration_since(*at) < KEPT_FOR && !detour_over).then(|| candidate.clone())
     }
 
-    /// `candidate` served `conversation` at `now`; returns the model it served before, when that
-    /// was another one (the conversation moved).
+    /// `candidate` served `conversation` at `now`, until `until` when it is a detour; returns
+    /// the model it served before, when that was another one (the conversation moved).
     pub(crate) fn record(
         &self,
         conversation: u64,
         candidate: &Candidate,
         now: Timestamp,
+        until: Option<Timestamp>,
     ) -> Option<Candidate> {
         let mut served = self.served.lock().unwrap_or_else(PoisonError::into_inner);
         if served.len() >= MAX_CONVERSATIONS {
-            served.retain(|_, (_, at)| now.duration_since(*at) < KEPT_FOR);
+            served.retain(|_, (_, at, _)| now.duration_since(*at) < KEPT_FOR);
             if served.len() >= MAX_CONVERSATIONS
                 && let Some(stalest) = served
                     .iter()
-                    .min_by_key(|(_, (_, at))| *at)
+                    .min_by_key(|(_, (_, at, _))| *at)
                     .map(|(k, _)| *k)
             {
                 served.remove(&stalest);
             }
         }
-        let previous = served.insert(conversation, (candidate.clone(), now));
+        let previous = served.insert(conversation, (candidate.clone(), now, until));
         previous
-            .map(|(before, _)| before)
+            .map(|(before, _, _)| before)
             .filter(|before| !before.same_as(candidate))
     }
 }
@@ -148,14 +151,27 @@ mod tests {
         let affinity = Affinity::default();
         let at = |s: i64| Timestamp::from_second(1_800_000_000 + s).unwrap();
         let spare = Candidate::new("spare", "m");
-        assert_eq!(affinity.record(7, &spare, at(0)), None);
+        assert_eq!(affinity.record(7, &spare, at(0), None), None);
         assert_eq!(affinity.of(7, at(3599)), Some(spare.clone()));
         assert_eq!(affinity.of(7, at(3600)), None);
         let main = Candidate::new("main", "m");
         assert_eq!(
-            affinity.record(7, &main, at(10)),
+            affinity.record(7, &main, at(10), None),
             Some(spare),
             "a move is reported"
         );
+    }
+
+    #[test]
+    fn a_detour_to_another_account_ends_when_the_account_asked_for_is_back() {
+        let affinity = Affinity::default();
+        let at = |s: i64| Timestamp::from_second(1_800_000_000 + s).unwrap();
+        let second = Candidate {
+            account: "second".into(),
+            ..Candidate::new("chatgpt", "m")
+        };
+        affinity.record(7, &second, at(0), Some(at(600)));
+        assert_eq!(affinity.of(7, at(599)), Some(second));
+        assert_eq!(affinity.of(7, at(600)), None);
     }
 }

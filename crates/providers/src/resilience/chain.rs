@@ -1,7 +1,7 @@
 //! Which models may answer one request, in order.
 
-use netclaw_config::ProviderName;
 use netclaw_config::{Models, ProviderModel};
+use netclaw_config::{ProviderAccount, ProviderName};
 
 /// A model that may answer: a configured provider and the model id it expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +10,8 @@ pub struct Candidate {
     pub provider: String,
     /// The model id the provider expects.
     pub model: String,
+    /// The provider's account that sends it (its default account until the plan knows).
+    pub account: String,
     /// The model's known context window in tokens, when known (configured or catalogued).
     pub context_window: Option<u64>,
     /// The provider's `OAuthTokenExpiry` now; when it differs from the one recorded with a
@@ -23,18 +25,43 @@ impl Candidate {
         Self {
             provider: provider.into(),
             model: model.into(),
+            account: netclaw_config::DEFAULT_ACCOUNT.to_owned(),
             context_window: None,
             login_stamp: None,
         }
     }
 
-    /// `<provider>/<model>`, as the gateway names it.
+    /// `<provider>/<model>`, as the gateway names it, with `@<account>` when another than the
+    /// provider's default account sends it.
     pub fn public_name(&self) -> String {
-        format!("{}/{}", self.provider, self.model)
+        if self.is_default_account() {
+            format!("{}/{}", self.provider, self.model)
+        } else {
+            format!("{}/{}@{}", self.provider, self.model, self.account)
+        }
     }
 
-    /// Same provider (case ignored) and model.
+    /// The account that sends it.
+    pub fn provider_account(&self) -> ProviderAccount {
+        ProviderAccount::new(&self.provider, &self.account)
+    }
+
+    /// The key its cooldowns and limits are filed under (`provider`, or `provider/account`).
+    pub fn credential_key(&self) -> String {
+        self.provider_account().key()
+    }
+
+    fn is_default_account(&self) -> bool {
+        ProviderName::same(&self.account, netclaw_config::DEFAULT_ACCOUNT)
+    }
+
+    /// Same provider, model and account (names case ignored).
     pub fn same_as(&self, other: &Self) -> bool {
+        self.same_model_as(other) && ProviderName::same(&self.account, &other.account)
+    }
+
+    /// Same provider and model, whichever account sends it.
+    pub fn same_model_as(&self, other: &Self) -> bool {
         ProviderName::same(&self.provider, &other.provider) && self.model == other.model
     }
 }
@@ -47,6 +74,9 @@ pub struct Plan {
     /// The request named its model, and `Models.FallbackOnExplicit` is off while a fallback
     /// is configured: failures say how to allow falling back.
     pub fallback_withheld: bool,
+    /// A candidate's provider has several accounts, so the first candidate varies from one
+    /// conversation to the next: every conversation is remembered, not only those that moved.
+    pub several_accounts: bool,
 }
 
 impl Plan {
@@ -73,6 +103,7 @@ impl Plan {
         Self {
             candidates,
             fallback_withheld: false,
+            several_accounts: false,
         }
     }
 
@@ -95,11 +126,13 @@ impl Plan {
             Self {
                 candidates,
                 fallback_withheld: false,
+                several_accounts: false,
             }
         } else {
             Self {
                 fallback_withheld: !others.is_empty(),
                 candidates: vec![wanted],
+                several_accounts: false,
             }
         }
     }

@@ -7,8 +7,10 @@
 //! attempt failed before any output reached the caller with a provider-side failure
 //! ([`FailureKind::falls_back`]). Providers that answered 429 or a usage limit, or whose login
 //! must be renewed, are remembered in a [`CooldownBook`] (persisted to `state/cooldowns.json`)
-//! and skipped until they recover.
+//! and skipped until they recover. A provider with several accounts has a candidate per
+//! account, in its `AccountOrder`; each account cools down on its own.
 
+mod accounts;
 mod affinity;
 mod book;
 mod chain;

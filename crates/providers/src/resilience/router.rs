@@ -11,6 +11,7 @@ use netclaw_oauth::Clock;
 use crate::chat::{ChatClient, ChatError, ChatRequest, ChatStream, RateLimitSnapshot, StreamEvent};
 
 use super::FALLBACK_ON_EXPLICIT_HINT;
+use super::accounts::{AccountTurns, ordered};
 use super::affinity::{Affinity, continues, conversation_key};
 use super::book::{Availability, Cooldown, CooldownBook, CooldownReason, SeenLimits};
 use super::chain::{Candidate, Plan};
@@ -212,6 +213,7 @@ pub struct Resilience {
     file: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     affinity: Affinity,
+    turns: AccountTurns,
 }
 
 impl Resilience {
@@ -222,6 +224,7 @@ impl Resilience {
             file: Some(file),
             clock,
             affinity: Affinity::default(),
+            turns: AccountTurns::default(),
         }
     }
 
@@ -232,6 +235,7 @@ impl Resilience {
             file: None,
             clock,
             affinity: Affinity::default(),
+            turns: AccountTurns::default(),
         }
     }
 
@@ -254,6 +258,15 @@ impl Resilience {
     ) -> Option<Cooldown> {
         self.lock()
             .current(provider, self.clock.now(), threshold, login_stamp)
+    }
+
+    /// A provider's `accounts` (as listed) in the order `order` gives a new conversation.
+    pub fn accounts_in_order(
+        &self,
+        accounts: Vec<netclaw_config::ProviderAccount>,
+        order: netclaw_config::AccountOrder,
+    ) -> Vec<netclaw_config::ProviderAccount> {
+        ordered(accounts, order, &self.turns, &self.lock())
     }
 
     /// The last limits `provider` reported, and when.
@@ -322,7 +335,7 @@ impl Resilience {
             let book = self.lock();
             for candidate in &plan.candidates {
                 match book.availability(
-                    &candidate.provider,
+                    &candidate.credential_key(),
                     now,
                     switch_at_used_percent,
                     candidate.login_stamp,
@@ -421,11 +434,19 @@ impl Resilience {
                             "a model in a soft cooldown answered"
                         );
                     }
-                    if (kept.is_some() || !candidate.same_as(&requested))
-                        && let Some(before) =
-                            self.affinity.record(key(), &candidate, self.clock.now())
-                    {
-                        tracing::info!(from = %before.public_name(), to = %candidate.public_name(), "the conversation moves to another model");
+                    if kept.is_some() || !candidate.same_as(&requested) || plan.several_accounts {
+                        // A move to another account of the model asked for lasts until the
+                        // account asked for is back: its limit reset, or its cooldown ended.
+                        let detour_until = (candidate.same_model_as(&requested)
+                            && !candidate.same_as(&requested))
+                        .then(|| self.back_at(&requested, switch_at_used_percent))
+                        .flatten();
+                        if let Some(before) =
+                            self.affinity
+                                .record(key(), &candidate, self.clock.now(), detour_until)
+                        {
+                            tracing::info!(from = %before.public_name(), to = %candidate.public_name(), "the conversation moves");
+                        }
                     }
                     let kept_for_conversation = kept.is_some_and(|k| k.same_as(&candidate))
                         && !candidate.same_as(&requested);
@@ -445,7 +466,7 @@ impl Resilience {
                         let mut started = None;
                         self.change(|book| {
                             started = book.record_failure(
-                                &candidate.provider,
+                                &candidate.credential_key(),
                                 &error,
                                 now_of(self),
                                 candidate.login_stamp,
@@ -456,7 +477,7 @@ impl Resilience {
                                     snapshot: Some(snapshot),
                                     ..
                                 } => book.record_usage(
-                                    &candidate.provider,
+                                    &candidate.credential_key(),
                                     snapshot,
                                     now_of(self),
                                     switch_at_used_percent,
@@ -517,6 +538,19 @@ impl Resilience {
         }
     }
 
+    /// When `candidate`'s cooldown (or its usage over the threshold) ends, if it has one that
+    /// ends.
+    fn back_at(&self, candidate: &Candidate, threshold: Option<f64>) -> Option<Timestamp> {
+        self.lock()
+            .current(
+                &candidate.credential_key(),
+                self.clock.now(),
+                threshold,
+                candidate.login_stamp,
+            )?
+            .until
+    }
+
     /// Reads `events` up to the first output, noting rate-limit snapshots on the way.
     async fn first_output(
         &self,
@@ -529,16 +563,16 @@ impl Resilience {
                 StreamEvent::RateLimits(snapshot) => {
                     let now = self.clock.now();
                     self.change(|book| {
-                        book.record_usage(&candidate.provider, &snapshot, now, threshold)
+                        book.record_usage(&candidate.credential_key(), &snapshot, now, threshold)
                     });
                 }
                 event => {
-                    self.change(|book| book.record_success(&candidate.provider));
+                    self.change(|book| book.record_success(&candidate.credential_key()));
                     return Ok((Some(event), events));
                 }
             }
         }
-        self.change(|book| book.record_success(&candidate.provider));
+        self.change(|book| book.record_success(&candidate.credential_key()));
         Ok((None, events))
     }
 }

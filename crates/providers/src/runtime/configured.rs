@@ -1,7 +1,7 @@
 //! [`ConfiguredProvider`]: one provider of a loaded configuration, resolved once: its stored
 //! name, entry, descriptor, the auth method it really uses and its endpoint.
 
-use netclaw_config::{Config, ProviderCredentials, ProviderEntry};
+use netclaw_config::{Config, ProviderAccount, ProviderCredentials, ProviderEntry};
 
 use crate::bearer::Bearer;
 use crate::descriptor::{AuthMethod, OAuthOverrides, ProviderDescriptor, ProviderRegistry};
@@ -58,7 +58,8 @@ impl<'a> ConfiguredProvider<'a> {
         let (name, entry, credentials) = config.provider(name)?;
         let descriptor = registry.try_get(&entry.provider_type);
         let method = descriptor.map_or(entry.auth_method, |d| {
-            d.effective_auth_method(entry.auth_method, credentials.api_key.is_some())
+            let has_key = credentials.accounts.iter().any(|a| a.api_key.is_some());
+            d.effective_auth_method(entry.auth_method, has_key)
         });
         Some(Self {
             name,
@@ -85,14 +86,36 @@ impl<'a> ConfiguredProvider<'a> {
             .effective_endpoint(self.entry.endpoint.as_deref(), self.method)
     }
 
-    /// Where its credential comes from (`secrets`, `env NAME`), when it has one.
+    /// Where its first account's credential comes from (`secrets`, `env NAME`), when it has
+    /// one.
     pub fn credential_source(&self) -> Option<String> {
+        self.account_credential_source(self.credentials.first())
+    }
+
+    /// Where `account`'s credential comes from, when it has one.
+    pub fn account_credential_source(
+        &self,
+        account: &netclaw_config::AccountCredentials,
+    ) -> Option<String> {
         let credential = if self.method.is_oauth() {
-            self.credentials.oauth_access_token.as_ref()
+            account.oauth_access_token.as_ref()
         } else {
-            self.credentials.api_key.as_ref()
+            account.api_key.as_ref()
         };
         credential.map(|c| c.source.to_string())
+    }
+
+    /// Its accounts, in the order they are listed.
+    pub fn accounts(&self) -> impl Iterator<Item = ProviderAccount> + '_ {
+        self.credentials
+            .accounts
+            .iter()
+            .map(|a| ProviderAccount::new(self.name, &a.name))
+    }
+
+    /// Its first account: what probes and listings use.
+    pub fn first_account(&self) -> ProviderAccount {
+        ProviderAccount::new(self.name, &self.credentials.first().name)
     }
 
     /// Its `OAuth` overrides.

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::Timestamp;
-use netclaw_config::{Config, Settings};
+use netclaw_config::{Config, ProviderAccount, Settings};
 
 use crate::chat::{ChatClient, ChatRequest, ClientConfig, client_for};
 use crate::descriptor::AuthMethod;
@@ -46,7 +46,7 @@ pub struct Runtime {
     services: Arc<Services>,
     config: Config,
     loaded_at: Timestamp,
-    /// Chat clients by stored provider name, built on first use.
+    /// Chat clients by account key (`provider`, or `provider/account`), built on first use.
     clients: Mutex<HashMap<String, Arc<dyn ChatClient>>>,
 }
 
@@ -112,23 +112,39 @@ impl Runtime {
             .filter_map(|name| self.provider(name))
     }
 
-    /// The chat client of provider `name`, built on first use.
+    /// The chat client of provider `name`'s first account, built on first use.
     pub fn client(&self, name: &str) -> Result<Arc<dyn ChatClient>, UnusableProvider> {
         let provider = self
             .provider(name)
             .ok_or_else(|| UnusableProvider::Unknown(name.to_owned()))?;
+        self.account_client(&provider.first_account())
+    }
+
+    /// The chat client of one account, built on first use: each account's client sends its
+    /// own credential.
+    pub fn account_client(
+        &self,
+        account: &ProviderAccount,
+    ) -> Result<Arc<dyn ChatClient>, UnusableProvider> {
+        let provider = self
+            .provider(&account.provider)
+            .ok_or_else(|| UnusableProvider::Unknown(account.provider.clone()))?;
+        let key = ProviderAccount::new(provider.name, &account.account).key();
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(client) = clients.get(provider.name) {
+        if let Some(client) = clients.get(&key) {
             return Ok(Arc::clone(client));
         }
-        let client = self.build_client(&provider)?;
-        clients.insert(provider.name.to_owned(), Arc::clone(&client));
+        let client = self.build_client(&provider, &key)?;
+        clients.insert(key, Arc::clone(&client));
         Ok(client)
     }
 
+    /// The client of `provider` for the account with key `key`; errors and logs name the key,
+    /// so their hints (`netclaw provider login <key>`) reach that account.
     fn build_client(
         &self,
         provider: &ConfiguredProvider<'_>,
+        key: &str,
     ) -> Result<Arc<dyn ChatClient>, UnusableProvider> {
         let descriptor = provider.descriptor()?;
         let endpoint = provider
@@ -138,19 +154,18 @@ impl Runtime {
                 type_key: provider.entry.provider_type.clone(),
             })?;
         let services = &self.services;
-        let mut config =
-            ClientConfig::new(provider.name, endpoint).with_http_client(services.http.clone());
+        let mut config = ClientConfig::new(key, endpoint).with_http_client(services.http.clone());
         if let Some(http) = &services.chat_http {
             config = config.with_http(http.clone());
         }
         if provider.method != AuthMethod::None {
-            config = config.with_bearer(services.credentials.bearer_source(provider.name));
+            config = config.with_bearer(services.credentials.bearer_source(key));
         }
         if descriptor.kind == crate::descriptor::ProviderKind::Copilot
             && let Some(github) = config.bearer.clone()
         {
             config = config.with_copilot(crate::copilot::CopilotSession::new(
-                provider.name,
+                key,
                 github,
                 services.http.clone(),
                 crate::copilot::token_url(provider.entry),
@@ -169,7 +184,8 @@ impl Runtime {
             .services
             .resilience
             .first_answer(plan, request, threshold, |candidate| {
-                self.client(&candidate.provider).map_err(|e| e.to_string())
+                self.account_client(&candidate.provider_account())
+                    .map_err(|e| e.to_string())
             })
             .await;
         let attempts = match &result {

@@ -1,6 +1,7 @@
 //! Which models may answer a request: the one it named, or the configured chain
 //! (`Models.Main`, `Models.Fallback`, `Models.FallbackChain`), each candidate completed with
-//! its provider's stored name, login stamp and the model's known context window.
+//! its provider's stored name and the model's known context window, then one candidate per
+//! account of its provider, in the provider's `AccountOrder`.
 
 use crate::models::BundledCatalog;
 use crate::resilience::{Candidate, Plan};
@@ -24,7 +25,31 @@ impl Runtime {
         for candidate in &mut plan.candidates {
             self.fill_in(candidate);
         }
+        self.expand_accounts(&mut plan);
         Ok(plan)
+    }
+
+    /// Replaces each candidate with one per account of its provider, in the provider's
+    /// `AccountOrder`, each with that account's login stamp.
+    fn expand_accounts(&self, plan: &mut Plan) {
+        let mut expanded = Vec::with_capacity(plan.candidates.len());
+        for candidate in plan.candidates.drain(..) {
+            let Some(provider) = self.provider(&candidate.provider) else {
+                expanded.push(candidate);
+                continue;
+            };
+            let accounts: Vec<_> = provider.accounts().collect();
+            plan.several_accounts |= accounts.len() > 1;
+            let order = provider.entry.account_order;
+            for account in self.services.resilience.accounts_in_order(accounts, order) {
+                expanded.push(Candidate {
+                    login_stamp: provider.entry.token_expiry(&account.account),
+                    account: account.account,
+                    ..candidate.clone()
+                });
+            }
+        }
+        plan.candidates = expanded;
     }
 
     /// Every `(provider, model)` the configuration knows of: the listed ones and the models
@@ -76,14 +101,13 @@ impl Runtime {
         known
     }
 
-    /// The provider's stored spelling, its login stamp and the model's known context window
+    /// The provider's stored spelling and the model's known context window
     /// (configured, else the one the provider stated when it refused a prompt, else the last
     /// probe's listing, else the bundled catalog).
     fn fill_in(&self, candidate: &mut Candidate) {
         let Some(provider) = self.provider(&candidate.provider) else {
             return;
         };
-        candidate.login_stamp = provider.entry.oauth_token_expiry;
         if candidate.context_window.is_none() {
             let observed = (self.services.observed)
                 .get(provider.name, &candidate.model)

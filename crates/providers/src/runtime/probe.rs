@@ -49,7 +49,12 @@ impl Runtime {
         };
         let services = &self.services;
         let options = services.probe_options();
-        let report = match services.credentials.resolve(provider.name).await {
+        // A provider's listing is the same for each of its accounts: its first one probes.
+        let report = match services
+            .credentials
+            .resolve(&provider.first_account().key())
+            .await
+        {
             Ok(resolved) => {
                 let target = provider.probe_target(resolved.bearer, resolved.expires_at);
                 probe(&services.http, &services.registry, &target, &options).await

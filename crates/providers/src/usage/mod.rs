@@ -68,6 +68,8 @@ pub struct Spend {
 pub struct UsageReport {
     /// The provider's stored name.
     pub provider: String,
+    /// The account's name: every account has its own limits.
+    pub account: String,
     /// The subscription plan (`plus`, `pro`, `team`), when the vendor says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -97,6 +99,7 @@ impl UsageReport {
     pub fn empty(provider: &str) -> Self {
         Self {
             provider: provider.to_owned(),
+            account: netclaw_config::DEFAULT_ACCOUNT.to_owned(),
             plan: None,
             windows: Vec::new(),
             binding: None,

@@ -1,6 +1,7 @@
 //! `netclaw provider import codex`: a login the Codex CLI made, copied into netclaw's secrets
 //! (netclaw refreshes it from then on) or used read-only from Codex's file (never refreshed,
-//! never written).
+//! never written). `--account` stores it as an account of a provider (a new one, or one that
+//! exists, whose other accounts stay untouched).
 
 use netclaw_config::{
     AuthMethod, CodexAuth, CredentialWrite, OAuthOverrides, ProviderEntry, ProviderWrite,
@@ -21,15 +22,38 @@ pub(crate) async fn run(cx: &Context<'_>, args: ProviderImportArgs) -> Result<Ex
     let home = Home::open(cx)?;
     let name = args.name.trim();
     validate_provider_name(name)?;
+    if let Some(account) = &args.account {
+        netclaw_config::validate_account_name(account)?;
+    }
     let doc = home.store.read()?;
     doc.settings()?;
-    if let Some(existing) = doc.resolve_provider_name(name) {
-        return Err(
-            CliError::new(format!("a provider named `{existing}` already exists")).with_hint(
-                format!("pick another name: `netclaw provider import codex --name {name}-2`"),
-            ),
-        );
-    }
+    let existing = doc.resolve_provider_name(name);
+    let existing_entry = match (&existing, &args.account) {
+        (Some(existing), None) => {
+            return Err(
+                CliError::new(format!("a provider named `{existing}` already exists")).with_hint(
+                    format!(
+                        "add it as another account of `{existing}`: `netclaw provider import codex --name {existing} --account codex`, or pick another name: `--name {name}-2`"
+                    ),
+                ),
+            );
+        }
+        (Some(existing), Some(account)) => {
+            let entry = doc.provider(existing)?.expect("the name was just resolved");
+            if !entry.is_type("openai") {
+                return Err(CliError::new(format!(
+                    "`{existing}` is a `{}` provider; a Codex login is an `openai` one",
+                    entry.provider_type
+                ))
+                .with_hint(format!(
+                    "import it under another name: `netclaw provider import codex --name codex --account {account}`"
+                )));
+            }
+            Some(entry)
+        }
+        (None, _) => None,
+    };
+    let name = existing.as_deref().unwrap_or(name);
     let file = match args.from {
         Some(path) => path,
         None => super::super::gateway::codex_home(cx)?.join("auth.json"),
@@ -39,8 +63,12 @@ pub(crate) async fn run(cx: &Context<'_>, args: ProviderImportArgs) -> Result<Ex
             "log in with Codex first (`codex login`), or point at its file with `--from PATH`",
         )
     })?;
-    let mut entry = ProviderEntry::new("openai");
-    entry.endpoint = args.endpoint.map(|e| e.trim_end_matches('/').to_owned());
+    let mut entry = existing_entry
+        .clone()
+        .unwrap_or_else(|| ProviderEntry::new("openai"));
+    if let Some(endpoint) = args.endpoint {
+        entry.endpoint = Some(endpoint.trim_end_matches('/').to_owned());
+    }
     if let Some(issuer) = args.issuer {
         entry.oauth = Some(OAuthOverrides {
             issuer: Some(issuer),
@@ -64,10 +92,10 @@ pub(crate) async fn run(cx: &Context<'_>, args: ProviderImportArgs) -> Result<Ex
         }
         (None, None) => unreachable!("CodexAuth holds a login or a key"),
     };
-    if args.read_only {
+    let read_only_file = args.read_only.then(|| {
         let absolute = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
-        entry.credential_file = Some(absolute.display().to_string());
-    }
+        absolute.display().to_string()
+    });
     let report = if args.skip_probe {
         None
     } else {
@@ -83,19 +111,32 @@ pub(crate) async fn run(cx: &Context<'_>, args: ProviderImportArgs) -> Result<Ex
         .with_cause(report.message.clone().unwrap_or_default())
         .with_hint("log in with Codex again (`codex login`), or add `--skip-probe` to save it without the check"));
     }
-    let credentials = if args.read_only {
-        CredentialWrite::Keep
-    } else {
-        obtained.into_write()
+    let credentials = match read_only_file {
+        Some(path) => CredentialWrite::File(path),
+        None => obtained.into_write(),
     };
-    home.store
-        .add_provider(name, ProviderWrite { entry, credentials })?;
+    let write = ProviderWrite { entry, credentials };
+    let account = args.account.as_deref();
+    if existing_entry.is_some() {
+        home.store.write_account(name, account, write)?;
+    } else {
+        home.store.update(|doc| {
+            if let Some(taken) = doc.resolve_provider_name(name) {
+                return Err(netclaw_config::ConfigError::ProviderExists { name: taken });
+            }
+            doc.write_account(name, account, write)
+        })?;
+    }
     if let Some(report) = &report {
         probe_state::record(&home.paths, name, report, jiff::Timestamp::now());
     }
     let p = cx.printer;
+    let target = match account {
+        Some(account) => format!("account `{name}/{account}`"),
+        None => format!("provider `{name}`"),
+    };
     p.success(format!(
-        "Imported Codex's {} as provider `{name}`",
+        "Imported Codex's {} as {target}",
         if auth.tokens.is_some() {
             "ChatGPT login"
         } else {

@@ -5,17 +5,19 @@
 //! and starts nothing.
 
 use jiff::Timestamp;
-use netclaw_config::{AuthMethod, Config, ProviderCredentials};
+use netclaw_config::{AuthMethod, Config};
 use serde::Serialize;
 
+use crate::commands::account::{AccountRow, account_rows};
 use crate::context::Context;
 use crate::cooldowns::{CooldownView, Cooldowns, describe};
 use crate::error::{CliError, Exit};
 use crate::home::Home;
-use crate::humanize::{TokenState, expiry_text, relative, table, token_state};
+use crate::humanize::{TokenState, expiry_text, relative, table};
 use crate::probe_state::{self, LastProbe};
 
-/// One provider as `provider list --json` shows it.
+/// One provider as `provider list --json` shows it: its first account's credential, and every
+/// account in `accounts`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProviderRow {
@@ -36,6 +38,8 @@ pub(crate) struct ProviderRow {
     /// Chats skip the provider for now (absent when they do not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) cooldown: Option<CooldownView>,
+    /// Every account, in the order they are listed.
+    pub(crate) accounts: Vec<AccountRow>,
 }
 
 impl ProviderRow {
@@ -43,22 +47,6 @@ impl ProviderRow {
     pub(crate) fn needs_login(&self) -> bool {
         self.token_state == Some(TokenState::ReloginNeeded)
     }
-}
-
-fn credential_source(
-    auth: AuthMethod,
-    credentials: Option<&ProviderCredentials>,
-) -> Option<String> {
-    let credentials = credentials?;
-    let credential = if auth.is_oauth() {
-        credentials.oauth_access_token.as_ref()
-    } else {
-        credentials
-            .api_key
-            .as_ref()
-            .or(credentials.oauth_access_token.as_ref())
-    };
-    credential.map(|c| c.source.to_string())
 }
 
 /// Every configured provider, sorted by name ignoring case.
@@ -69,12 +57,10 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
         .settings
         .providers
         .iter()
-        .map(|(name, entry)| {
+        .filter_map(|(name, entry)| {
+            let (_, _, credentials) = config.provider(name)?;
             let descriptor = home.registry.try_get(&entry.provider_type);
-            let has_key = config
-                .credentials
-                .get(name)
-                .is_some_and(|c| c.api_key.is_some());
+            let has_key = credentials.accounts.iter().any(|a| a.api_key.is_some());
             let auth = descriptor.map_or(entry.auth_method, |d| {
                 d.effective_auth_method(entry.auth_method, has_key)
             });
@@ -86,33 +72,21 @@ pub(crate) fn rows(home: &Home, config: &Config, now: Timestamp) -> Vec<Provider
             let reauth = last_probe
                 .as_ref()
                 .is_some_and(|p| p.status == netclaw_providers::probe::ProbeClass::ReauthRequired);
-            let renewable = config
-                .credentials
-                .get(name)
-                .is_some_and(|c| c.oauth_refresh_token.is_some());
-            let token_state = entry
-                .oauth_token_expiry
-                .map(|at| token_state(at, now, reauth, renewable))
-                .or(reauth.then_some(TokenState::ReloginNeeded));
-            ProviderRow {
+            let accounts = account_rows(config, name, auth, reauth, &cooldowns, now);
+            let first = accounts.first().cloned()?;
+            Some(ProviderRow {
                 name: name.clone(),
                 provider_type: entry.provider_type.clone(),
                 auth_method: auth,
                 endpoint,
-                credential_source: credential_source(auth, config.credentials.get(name)),
-                identity: config
-                    .credentials
-                    .get(name)
-                    .and_then(|c| c.oauth_id_token.as_ref())
-                    .and_then(|t| netclaw_providers::credentials::login_identity(&t.value)),
-                token_expiry: entry.oauth_token_expiry,
-                token_state,
+                credential_source: first.credential_source,
+                identity: first.identity,
+                token_expiry: first.token_expiry,
+                token_state: first.token_state,
                 last_probe,
-                cooldown: cooldowns
-                    .of(&config.settings, name, now)
-                    .as_ref()
-                    .map(CooldownView::from),
-            }
+                cooldown: first.cooldown,
+                accounts,
+            })
         })
         .collect();
     rows.sort_by_key(|r| r.name.to_lowercase());
@@ -183,20 +157,39 @@ pub(crate) fn run(cx: &Context<'_>) -> Result<Exit, CliError> {
     for line in table(&table_rows) {
         p.data(line);
     }
-    let book = Cooldowns::load(&home.paths, &config.settings);
-    for row in &rows {
-        if let Some(cooldown) = book.of(&config.settings, &row.name, now) {
+    for account in rows.iter().flat_map(|r| &r.accounts) {
+        if let Some(cooldown) = &account.cooldown_detail {
             p.warning(format!(
                 "chats skip `{}` for now: {}",
-                row.name,
-                describe(&cooldown, now)
+                account.key,
+                describe(cooldown, now)
             ));
         }
     }
-    for row in rows.iter().filter(|r| r.needs_login()) {
+    let needs_login = rows
+        .iter()
+        .flat_map(|r| &r.accounts)
+        .filter(|a| a.needs_login());
+    for account in needs_login {
         p.warning(format!(
             "`{}` needs a new login: run `netclaw provider login {}`",
-            row.name, row.name
+            account.key, account.key
+        ));
+    }
+    let several: Vec<String> = rows
+        .iter()
+        .filter(|r| r.accounts.len() > 1)
+        .map(|r| format!("`{}` ({} accounts)", r.name, r.accounts.len()))
+        .collect();
+    if !several.is_empty() {
+        p.message(format!(
+            "{} {}: see `netclaw account list`",
+            several.join(", "),
+            if several.len() == 1 {
+                "has several accounts"
+            } else {
+                "have several accounts"
+            }
         ));
     }
     for warning in &config.warnings {

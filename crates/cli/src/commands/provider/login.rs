@@ -1,5 +1,8 @@
 //! `netclaw provider login <name>` (re-authenticate in place, keeping name, endpoint and model
-//! roles) and `provider logout <name>` (revoke where supported, delete stored credentials).
+//! roles; with `--account`, or as `<name>/<account>`, one account of it, a new name adding an
+//! account) and `provider logout <name>` (revoke where supported, delete stored credentials).
+//! A login is stored for its account alone: no other account's tokens are read, revoked or
+//! written.
 
 use jiff::Timestamp;
 use netclaw_config::{AuthMethod, CredentialWrite, ProviderWrite, SecretField};
@@ -16,10 +19,18 @@ use crate::probe_state;
 /// `provider login`.
 pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
-    let doc = home.store.read()?;
+    let mut doc = home.store.read()?;
+    let (wanted_name, named_account) = split_account(&options.name);
     let name = doc
-        .resolve_provider_name(&options.name)
-        .ok_or_else(|| no_such_provider(&options.name))?;
+        .resolve_provider_name(wanted_name)
+        .ok_or_else(|| no_such_provider(wanted_name))?;
+    let account = account_to_log_in(
+        &mut doc,
+        &name,
+        options.account.as_deref().or(named_account),
+    )?;
+    // `provider` for the default account, `provider/account` for another: what hints name.
+    let key = netclaw_config::ProviderAccount::new(&name, &account).key();
     let mut entry = doc
         .provider(&name)?
         .ok_or_else(|| no_such_provider(&name))?;
@@ -36,16 +47,15 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     }
     let method = choose_auth(descriptor, &choice, &name)?;
     entry.auth_method = method;
-    // A login of netclaw's own replaces one read from another program's file.
-    entry.credential_file = None;
     entry.oauth = choice.oauth.over(entry.oauth.take());
     if method == AuthMethod::OAuthPkce
         && let Some(daemon) = crate::commands::daemon::running(&home).await
     {
         // The daemon listens for the callback and stores the tokens; save the settings first
         // (auth method and OAuth overrides) so it logs in with them.
-        home.store.write_provider(
+        home.store.write_account(
             &name,
+            Some(&account),
             ProviderWrite {
                 entry,
                 credentials: CredentialWrite::Keep,
@@ -56,6 +66,7 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
             &daemon,
             &name,
             &name,
+            Some(&account),
             descriptor.display_name,
             choice.no_browser,
         )
@@ -64,11 +75,11 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
             .map(|at| format!("; the token is valid until {at}"))
             .unwrap_or_default();
         cx.printer
-            .success(format!("`{name}` is logged in (through the daemon){until}"));
+            .success(format!("`{key}` is logged in (through the daemon){until}"));
         return Ok(Exit::Success);
     }
     let http = crate::http::client()?;
-    let retry = format!("netclaw provider login {name}");
+    let retry = format!("netclaw provider login {key}");
     let wanted = Wanted {
         name: &name,
         descriptor,
@@ -82,7 +93,7 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     let report = probe_with(cx, &http, &home, &name, &entry, &credential, &checking).await;
     if !report.is_ok() {
         return Err(CliError::new(format!(
-            "`{name}` did not pass the check with the new credential ({}); the old one is kept",
+            "`{key}` did not pass the check with the new credential ({}); the old one is kept",
             report.class.as_str()
         ))
         .with_cause(report.message.clone().unwrap_or_default())
@@ -94,10 +105,10 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
         other => other.into_write(),
     };
     home.store
-        .write_provider(&name, ProviderWrite { entry, credentials })?;
+        .write_account(&name, Some(&account), ProviderWrite { entry, credentials })?;
     probe_state::record(&home.paths, &name, &report, Timestamp::now());
     cx.printer.success(format!(
-        "`{name}` is logged in ({})",
+        "`{key}` is logged in ({})",
         descriptor.label(method).unwrap_or(method.as_str())
     ));
     if let Some(identity) = identity {
@@ -107,23 +118,75 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     Ok(Exit::Success)
 }
 
-/// `provider logout`.
+/// `work/personal` as the provider and the account it names; `work` names no account.
+pub(crate) fn split_account(reference: &str) -> (&str, Option<&str>) {
+    match reference.split_once('/') {
+        Some((provider, account)) if !account.is_empty() => (provider, Some(account)),
+        _ => (reference, None),
+    }
+}
+
+/// The account a login of provider `name` is for: the one asked for (a new name adds an
+/// account), else the provider's only account, else its default one; a provider with several
+/// and no default must be told which.
+fn account_to_log_in(
+    doc: &mut netclaw_config::ConfigDocument,
+    name: &str,
+    asked: Option<&str>,
+) -> Result<String, CliError> {
+    if let Some(account) = asked {
+        netclaw_config::validate_account_name(account)?;
+    }
+    let names = doc.account_names(name)?;
+    if let Some(account) = asked {
+        let stored = netclaw_config::ProviderName::find_in(names.iter(), account);
+        return Ok(stored.cloned().unwrap_or_else(|| account.to_owned()));
+    }
+    match names.as_slice() {
+        [] => Ok(netclaw_config::DEFAULT_ACCOUNT.to_owned()),
+        [only] => Ok(only.clone()),
+        several => {
+            netclaw_config::ProviderName::find_in(several.iter(), netclaw_config::DEFAULT_ACCOUNT)
+                .cloned()
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "`{name}` has several accounts ({}); which one?",
+                        several.join(", ")
+                    ))
+                    .with_hint(format!(
+                        "name it: `netclaw provider login {name} --account {}`",
+                        several[0]
+                    ))
+                })
+        }
+    }
+}
+
+/// `provider logout`: one account's login (`work/personal`), or the provider's only or
+/// default account's.
 pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
     let mut doc = home.store.read()?;
-    let key = doc
-        .resolve_provider_name(name)
-        .ok_or_else(|| no_such_provider(name))?;
-    let entry = doc.provider(&key)?.ok_or_else(|| no_such_provider(&key))?;
-    let stored = doc.provider_secrets(&key)?.map(|s| {
-        (
-            s.oauth_access_token.clone(),
-            s.oauth_refresh_token.clone(),
-            s.api_key.is_some(),
-        )
-    });
-    let Some((access, refresh, has_key)) =
-        stored.filter(|(a, r, k)| a.is_some() || r.is_some() || *k)
+    let (wanted, named_account) = split_account(name);
+    let provider = doc
+        .resolve_provider_name(wanted)
+        .ok_or_else(|| no_such_provider(wanted))?;
+    let account = account_to_log_in(&mut doc, &provider, named_account)?;
+    let key = netclaw_config::ProviderAccount::new(&provider, &account).key();
+    let entry = doc
+        .provider(&provider)?
+        .ok_or_else(|| no_such_provider(&provider))?;
+    let stored = doc
+        .provider_secrets(&provider)?
+        .and_then(|s| s.account(&account))
+        .map(|s| {
+            (
+                s.oauth_access_token.clone(),
+                s.oauth_refresh_token.clone(),
+                s.api_key.is_some(),
+            )
+        });
+    let Some((access, refresh, _)) = stored.filter(|(a, r, k)| a.is_some() || r.is_some() || *k)
     else {
         cx.printer
             .message(format!("`{key}` has no stored credentials."));
@@ -139,7 +202,7 @@ pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliErro
         };
         let overrides = netclaw_providers::descriptor::OAuthOverrides::of(&entry);
         let http = crate::http::client()?;
-        match login::oauth_client(&http, &key, descriptor, &overrides).await {
+        match login::oauth_client(&http, &provider, descriptor, &overrides).await {
             Ok(client) => match client.revoke(&tokens).await {
                 Ok(RevokeOutcome::Revoked) => {
                     cx.printer.message("Revoked the tokens at the provider.")
@@ -156,12 +219,20 @@ pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliErro
         }
     }
     home.store.update(|doc| {
+        let prefix =
+            if netclaw_config::ProviderName::same(&account, netclaw_config::DEFAULT_ACCOUNT) {
+                format!("Providers.{provider}")
+            } else {
+                format!("Providers.{provider}.Accounts.{account}")
+            };
         for field in SecretField::ALL {
-            if field != SecretField::ApiKey || has_key {
-                doc.remove_secret(&format!("Providers.{key}.{field}"))?;
-            }
+            doc.remove_secret(&format!("{prefix}.{field}"))?;
         }
-        doc.edit_provider(&key, |e| e.oauth_token_expiry = None)?;
+        doc.edit_provider(&provider, |e| {
+            let plain = e.account_mut(&account);
+            plain.oauth_token_expiry = None;
+            plain.credential_file = None;
+        })?;
         Ok::<_, netclaw_config::ConfigError>(())
     })?;
     cx.printer.success(format!(

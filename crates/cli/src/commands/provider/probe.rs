@@ -62,8 +62,10 @@ pub(crate) async fn run(cx: &Context<'_>, name: Option<&str>) -> Result<Exit, Cl
         .into_iter()
         .map(|(name, report)| {
             let provider = config.provider(&name);
-            let expiry = provider.and_then(|(_, e, _)| e.oauth_token_expiry);
-            let renewable = provider.is_some_and(|(_, _, c)| c.oauth_refresh_token.is_some());
+            // A probe sends the first account's credential: its login is the one checked.
+            let first = provider.map(|(_, _, c)| c.first());
+            let expiry = provider.and_then(|(_, e, c)| e.token_expiry(&c.first().name));
+            let renewable = first.is_some_and(|a| a.oauth_refresh_token.is_some());
             let reauth = report.class == ProbeClass::ReauthRequired;
             ProbeRow {
                 token_state: expiry.map(|at| token_state(at, now, reauth, renewable)),

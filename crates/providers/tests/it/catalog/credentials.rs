@@ -134,13 +134,16 @@ impl Home {
 
     fn stored_secret(
         &self,
-        field: fn(&netclaw_config::ProviderSecrets) -> Option<&SecretString>,
+        field: fn(&netclaw_config::AccountSecrets) -> Option<&SecretString>,
     ) -> String {
         let mut doc = ConfigStore::new(self.paths.clone(), &self.env)
             .read()
             .unwrap();
         let secrets = doc.provider_secrets("openai").unwrap().unwrap();
-        field(secrets).unwrap().expose_secret().to_owned()
+        field(secrets.account("default").unwrap())
+            .unwrap()
+            .expose_secret()
+            .to_owned()
     }
 
     fn files(&self) -> (Vec<u8>, Vec<u8>) {
@@ -234,7 +237,7 @@ async fn rotated_tokens_are_on_disk_before_the_access_token_is_handed_out() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        entry.oauth_token_expiry,
+        entry.first_token_expiry(),
         Some(now() + SignedDuration::from_hours(1))
     );
     // Another process now finds a valid token and does not refresh (the mock expects one call).
