@@ -124,7 +124,7 @@ fn migrate_rewrites_the_file_keeps_a_backup_and_shows_the_same_diff() {
     let after = std::fs::read(paths.config_file()).unwrap();
     let (code, out, _) = migrate(paths.home(), &[]);
     assert_eq!(code, ExitCode::SUCCESS);
-    insta::assert_snapshot!(out, @"`[HOME]/config/netclaw.json` is up to date (configVersion 2)");
+    insta::assert_snapshot!(out, @"`[HOME]/config/netclaw.json` is up to date (configVersion 3)");
     assert_eq!(std::fs::read(paths.config_file()).unwrap(), after);
 }
 
