@@ -99,6 +99,7 @@ impl ConfigDocument {
         merged.endpoint = entry.endpoint;
         merged.oauth = entry.oauth;
         merged.vendor_options = entry.vendor_options;
+        merged.account_order = entry.account_order;
         merged.extra.extend(entry.extra);
         let plain = merged.account_mut(&account);
         match &credentials {

@@ -155,7 +155,10 @@ pub struct ServedBy {
     pub provider: String,
     /// Its model id.
     pub model: String,
-    /// `<provider>/<model>` of the model asked for (the main model when none was named).
+    /// The provider's account that sends it, when another than its default account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// `<provider>/<model>[@<account>]` of the model asked for (the main model when none was named).
     pub requested: String,
     /// Why the model asked for did not answer, when another one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -97,6 +97,8 @@ fn served_by_event(served: &Served) -> ChatEvent {
     ChatEvent::ServedBy(ServedBy {
         provider: served.candidate.provider.clone(),
         model: served.candidate.model.clone(),
+        account: Some(served.candidate.account.clone())
+            .filter(|a| !netclaw_config::ProviderName::same(a, netclaw_config::DEFAULT_ACCOUNT)),
         requested: served.requested.public_name(),
         fallback_reason: served.fallback_reason(),
     })

@@ -1,6 +1,7 @@
 //! netclaw-daemon integration tests: the router without a socket, and real daemons on loopback.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod accounts;
 mod chat;
 mod connections;
 mod disconnect;

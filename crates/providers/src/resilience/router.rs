@@ -321,12 +321,15 @@ impl Resilience {
         switch_at_used_percent: Option<f64>,
         open: impl Fn(&Candidate) -> Result<Arc<dyn ChatClient>, String>,
     ) -> Result<Served, Refusal> {
-        let Some(requested) = plan.requested().cloned() else {
+        let Some(mut requested) = plan.requested().cloned() else {
             return Err(Refusal::NoneAvailable {
                 skipped: Vec::new(),
                 fallback_withheld: false,
             });
         };
+        // The account the order starts at: a move away from it to another account of the
+        // same model is a detour, which ends when that account is back.
+        let planned = requested.clone();
         let now = self.clock.now();
         let mut ready = Vec::new();
         let mut soft = Vec::new();
@@ -371,6 +374,14 @@ impl Resilience {
         {
             let candidate = ready.remove(at);
             ready.insert(0, candidate);
+        }
+        // Which account of the model asked for starts is the order's choice, not the
+        // request's: the conversation's own account is then the one asked for.
+        if let Some(kept) = &kept
+            && kept.same_model_as(&requested)
+            && ready.first().is_some_and(|first| first.same_as(kept))
+        {
+            requested = kept.clone();
         }
         let order: Vec<(Candidate, Option<Cooldown>)> = ready
             .into_iter()
@@ -437,9 +448,9 @@ impl Resilience {
                     if kept.is_some() || !candidate.same_as(&requested) || plan.several_accounts {
                         // A move to another account of the model asked for lasts until the
                         // account asked for is back: its limit reset, or its cooldown ended.
-                        let detour_until = (candidate.same_model_as(&requested)
-                            && !candidate.same_as(&requested))
-                        .then(|| self.back_at(&requested, switch_at_used_percent))
+                        let detour_until = (candidate.same_model_as(&planned)
+                            && !candidate.same_as(&planned))
+                        .then(|| self.back_at(&planned, switch_at_used_percent))
                         .flatten();
                         if let Some(before) =
                             self.affinity

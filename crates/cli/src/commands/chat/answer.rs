@@ -12,20 +12,18 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::spinner::Spinner;
 
-/// The dim line that says another model answered than the one asked for.
-fn served_note(
-    cx: &Context<'_>,
-    target: &Target,
-    provider: &str,
-    model: &str,
-    reason: Option<&str>,
-) {
-    if ProviderName::same(provider, &target.provider) && model == target.model {
+/// The dim line that says another model (or another account of it) answered than the one
+/// asked for; `served` is `provider/model[@account]`.
+fn served_note(cx: &Context<'_>, target: &Target, served: &str, reason: Option<&str>) {
+    let same_model = served
+        .split_once('/')
+        .is_some_and(|(p, m)| ProviderName::same(p, &target.provider) && m == target.model);
+    if same_model && reason.is_none() {
         return;
     }
     let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
     cx.printer.message(cx.printer.dim(format!(
-        "served by {provider}/{model} instead of {}/{}{why}",
+        "served by {served} instead of {}/{}{why}",
         target.provider, target.model
     )));
 }
@@ -67,14 +65,11 @@ pub(super) async fn answer(
             while let Some(event) = stream.next().await {
                 match event.map_err(CliError::from)? {
                     ChatEvent::ServedBy(by) => {
-                        served_note(
-                            cx,
-                            target,
-                            &by.provider,
-                            &by.model,
-                            by.fallback_reason.as_deref(),
-                        );
-                        served = format!("{}/{}", by.provider, by.model);
+                        served = match &by.account {
+                            Some(account) => format!("{}/{}@{account}", by.provider, by.model),
+                            None => format!("{}/{}", by.provider, by.model),
+                        };
+                        served_note(cx, target, &served, by.fallback_reason.as_deref());
                     }
                     ChatEvent::Text { text: piece } => on_text(&piece, &mut text, &mut spinner),
                     ChatEvent::Retrying { message } => announce(cx, spinner.as_ref(), &message),
@@ -111,14 +106,8 @@ pub(super) async fn answer(
                 Ok(answered) => answered,
                 Err(refusal) => return Err(CliError::hinted(refusal.message(), &refusal)),
             };
-            served_note(
-                cx,
-                target,
-                &answered.candidate.provider,
-                &answered.candidate.model,
-                answered.fallback_reason().as_deref(),
-            );
             served = answered.candidate.public_name();
+            served_note(cx, target, &served, answered.fallback_reason().as_deref());
             let mut stream = answered.into_stream();
             while let Some(event) = stream.next().await {
                 match event {
