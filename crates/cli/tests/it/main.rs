@@ -4,6 +4,7 @@
 mod support;
 mod vendors;
 
+mod accounts;
 mod chat;
 mod config_commands;
 mod copilot;
