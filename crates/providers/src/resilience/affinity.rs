@@ -60,11 +60,14 @@ pub(crate) fn continues(request: &ChatRequest) -> bool {
             .any(|m| matches!(m, Message::Assistant { .. }))
 }
 
-/// The model (and account) of each conversation, with its last turn's time and, for a detour
-/// to another account, when the account asked for is back.
+/// Who served a conversation: the candidate, its last turn's time and, for a detour to another
+/// account, when the account asked for is back.
+type Served = (Candidate, Timestamp, Option<Timestamp>);
+
+/// The model (and account) of each conversation.
 #[derive(Debug, Default)]
 pub(crate) struct Affinity {
-    served: Mutex<HashMap<u64, (Candidate, Timestamp, Option<Timestamp>)>>,
+    served: Mutex<HashMap<u64, Served>>,
 }
 
 impl Affinity {
