@@ -1,6 +1,6 @@
-//! `netclaw usage [provider] [--refresh]`: every provider's limit windows, credits or spend,
-//! and the binding window; from the daemon when one runs (it reads in the background), else
-//! read now by this process.
+//! `netclaw usage [provider[/account]] [--refresh]`: every account's limit windows, credits
+//! or spend, and the binding window; from the daemon when one runs (it reads in the
+//! background), else read now by this process.
 
 use jiff::Timestamp;
 use netclaw_config::ProviderName;
@@ -24,12 +24,15 @@ pub(crate) async fn run(
 ) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
     let doc = home.store.read()?;
-    let wanted = match provider {
-        Some(name) => Some(
-            doc.resolve_provider_name(name)
-                .ok_or_else(|| no_such_provider(name))?,
-        ),
-        None => None,
+    let (wanted_provider, wanted_account) = match provider {
+        Some(reference) => {
+            let (name, account) = super::provider::login::split_account(reference);
+            let stored = doc
+                .resolve_provider_name(name)
+                .ok_or_else(|| no_such_provider(name))?;
+            (Some(stored), account.map(str::to_owned))
+        }
+        None => (None, None),
     };
     let reports = if let Some(client) = running(&home).await {
         client.usage(refresh).await?.providers
@@ -41,11 +44,24 @@ pub(crate) async fn run(
     let reports: Vec<UsageReport> = reports
         .into_iter()
         .filter(|r| {
-            wanted
+            wanted_provider
                 .as_deref()
                 .is_none_or(|w| ProviderName::same(w, &r.provider))
+                && wanted_account
+                    .as_deref()
+                    .is_none_or(|w| ProviderName::same(w, &r.account))
         })
         .collect();
+    if let (Some(provider), Some(account)) = (&wanted_provider, &wanted_account)
+        && reports.is_empty()
+    {
+        return Err(CliError::new(format!(
+            "provider `{provider}` has no account named `{account}`"
+        ))
+        .with_hint(format!(
+            "list its accounts with `netclaw account list {provider}`"
+        )));
+    }
     if cx.json() {
         cx.printer.json(&reports);
         return Ok(Exit::Success);
@@ -82,7 +98,12 @@ fn render(cx: &Context<'_>, report: &UsageReport, now: Timestamp) {
         .as_of
         .map(|at| p.dim(format!("  {source}, {}", relative(at, now))))
         .unwrap_or_default();
-    p.data(format!("{}{plan}{as_of}", p.bold(&report.provider)));
+    let name = if ProviderName::same(&report.account, netclaw_config::DEFAULT_ACCOUNT) {
+        report.provider.clone()
+    } else {
+        format!("{}/{}", report.provider, report.account)
+    };
+    p.data(format!("{}{plan}{as_of}", p.bold(&name)));
     if let Some(error) = &report.error {
         p.data(format!("  {} {error}", p.yellow("!")));
     }

@@ -113,7 +113,27 @@ async fn a_second_login_is_an_account_of_its_own_and_never_touches_the_first() {
         .collect();
     assert_eq!(names, ["default", "second"]);
 
-    // Each account chats with its own account id; a usage limit on the first moves the chat.
+    // The first account's login still works after the second one: it chats with its own
+    // token and account id.
+    let answer = || {
+        netclaw_test_support::sse(
+            include_bytes!("../../../daemon/tests/fixtures/responses_text.sse").to_vec(),
+        )
+    };
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(header("authorization", "Bearer at-1"))
+        .and(header("chatgpt-account-id", "acct-1"))
+        .respond_with(answer())
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    netclaw.set_model("main", "work/gpt-5.5").await;
+    let chat = netclaw.run(&["chat", "hello"], "").await;
+    chat.expect_code(0);
+    assert!(!chat.stderr.contains("served by"), "{}", chat.stderr);
+
+    // A usage limit on the first account moves the next chat to the second.
     Mock::given(method("POST"))
         .and(path("/backend-api/codex/responses"))
         .and(header("chatgpt-account-id", "acct-1"))
@@ -127,12 +147,9 @@ async fn a_second_login_is_an_account_of_its_own_and_never_touches_the_first() {
         .and(path("/backend-api/codex/responses"))
         .and(header("authorization", "Bearer at-2"))
         .and(header("chatgpt-account-id", "acct-2"))
-        .respond_with(netclaw_test_support::sse(
-            include_bytes!("../../../daemon/tests/fixtures/responses_text.sse").to_vec(),
-        ))
+        .respond_with(answer())
         .mount(&server)
         .await;
-    netclaw.set_model("main", "work/gpt-5.5").await;
     let chat = netclaw.run(&["chat", "hello"], "").await;
     chat.expect_code(0);
     assert!(
@@ -145,6 +162,26 @@ async fn a_second_login_is_an_account_of_its_own_and_never_touches_the_first() {
         .run(&["account", "list", "work", "--json"], "")
         .await;
     assert_eq!(listed.json()[0]["cooldown"]["reason"], "usage_limit");
+    let sent: Vec<(String, String)> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/responses"))
+        .map(|r| {
+            let h = |name: &str| r.headers.get(name).unwrap().to_str().unwrap().to_owned();
+            (h("authorization"), h("chatgpt-account-id"))
+        })
+        .collect();
+    let sent: Vec<(&str, &str)> = sent.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(
+        sent,
+        [
+            ("Bearer at-1", "acct-1"),
+            ("Bearer at-1", "acct-1"),
+            ("Bearer at-2", "acct-2")
+        ]
+    );
 
     // Rename and remove one account; the other stays as it was.
     netclaw

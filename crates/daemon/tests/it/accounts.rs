@@ -98,9 +98,16 @@ async fn chats_per_account(backend: &MockServer) -> (usize, usize) {
 }
 
 async fn spawn(home: &Home, clock: &ManualClock) -> RunningDaemon {
+    spawn_with(home, clock, &[]).await
+}
+
+async fn spawn_with(home: &Home, clock: &ManualClock, env: &[(&str, &str)]) -> RunningDaemon {
+    let pairs = [("HOME", home.dir.path().to_str().unwrap())]
+        .into_iter()
+        .chain(env.iter().copied());
     netclaw_daemon::spawn(
         home.paths.clone(),
-        EnvSnapshot::from_pairs([("HOME", home.dir.path().to_str().unwrap())]),
+        EnvSnapshot::from_pairs(pairs),
         DaemonOptions {
             port: Some(0),
             watch_interval: None,
@@ -250,5 +257,161 @@ async fn usage_is_read_for_each_account_with_its_own_credential() {
     answer_both(&backend).await;
     let served = served_by(&daemon, &turn("hello", 1)).await;
     assert_eq!(served.account.as_deref(), Some("second"));
+    daemon.shutdown().await.unwrap();
+}
+
+/// The usage endpoint reports `used` percent for account `n`, its window resetting at
+/// `T0 + 300`; `times` reads, or every read.
+async fn usage_read(backend: &MockServer, n: u8, used: u8, times: Option<u64>) {
+    let mock = Mock::given(method("GET"))
+        .and(path("/backend-api/wham/usage"))
+        .and(header("chatgpt-account-id", format!("acct-{n}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"plan_type": "plus",
+            "rate_limit": {"primary_window": {"used_percent": used, "reset_at": T0 + 300, "limit_window_seconds": 18_000}}})));
+    match times {
+        Some(times) => mock.up_to_n_times(times).mount(backend).await,
+        None => mock.mount(backend).await,
+    }
+}
+
+#[tokio::test]
+async fn over_the_threshold_a_chat_moves_to_the_next_account_and_to_another_model_only_when_none_is_left()
+ {
+    let backend = MockServer::start().await;
+    answer_both(&backend).await;
+    Mock::given(method("POST"))
+        .and(path("/v1/responses"))
+        .respond_with(sse(fixture("responses_text.sse")))
+        .mount(&backend)
+        .await;
+    usage_read(&backend, 1, 95, None).await;
+    usage_read(&backend, 2, 10, Some(1)).await;
+    usage_read(&backend, 2, 96, None).await;
+    let home = two_accounts(&backend, AccountOrder::FirstAvailable);
+    home.add_key_provider(
+        "spare",
+        "openai",
+        &format!("{}/v1", backend.uri()),
+        "sk-spare",
+    );
+    home.store()
+        .set_model_role(
+            netclaw_config::ModelRole::Fallback,
+            Some(netclaw_config::ModelRef::new("spare", "gpt-5-mini")),
+        )
+        .unwrap();
+    let clock = ManualClock::new(at(0));
+    let daemon = spawn_with(
+        &home,
+        &clock,
+        &[("NETCLAW_Models__SwitchAtUsedPercent", "90")],
+    )
+    .await;
+
+    // Read without a turn: `first` is over the threshold, `second` is not.
+    daemon.client().usage(true).await.unwrap();
+    let served = served_by(&daemon, &turn("one", 1)).await;
+    assert_eq!(
+        (served.provider.as_str(), served.account.as_deref()),
+        ("chatgpt", Some("second"))
+    );
+    assert_eq!(served.fallback_reason.as_deref(), Some("usage_threshold"));
+    assert_eq!(
+        chats_per_account(&backend).await,
+        (0, 1),
+        "switched before any limit"
+    );
+
+    // Both accounts over the threshold: only now does another model answer.
+    daemon.client().usage(true).await.unwrap();
+    let served = served_by(&daemon, &turn("two", 1)).await;
+    assert_eq!(
+        (served.provider.as_str(), served.model.as_str()),
+        ("spare", "gpt-5-mini")
+    );
+    assert_eq!(served.fallback_reason.as_deref(), Some("usage_threshold"));
+
+    // The windows reset: the first account answers again.
+    clock.advance(std::time::Duration::from_secs(300));
+    let served = served_by(&daemon, &turn("three", 1)).await;
+    assert_eq!(
+        (served.provider.as_str(), served.account.as_deref()),
+        ("chatgpt", Some("first"))
+    );
+    daemon.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_accounts_refresh_sends_its_own_refresh_token_and_stores_only_its_own_tokens() {
+    let backend = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(header("chatgpt-account-id", "acct-1"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
+            "type": "usage_limit_reached", "message": "The usage limit has been reached",
+            "resets_at": T0 + 600,
+        }})))
+        .mount(&backend)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(wiremock::matchers::body_string_contains("\"refresh-2\""))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "access-2b", "refresh_token": "refresh-2b", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&backend)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(header("authorization", "Bearer access-2b"))
+        .and(header("chatgpt-account-id", "acct-2"))
+        .respond_with(sse(fixture("responses_text.sse")))
+        .mount(&backend)
+        .await;
+    let home = two_accounts(&backend, AccountOrder::FirstAvailable);
+    // The second account's access token has expired; the first one's is valid.
+    home.store()
+        .persist_tokens(
+            &netclaw_config::ProviderAccount::new("chatgpt", "second"),
+            OAuthTokens {
+                access_token: SecretString::from("access-2"),
+                refresh_token: None,
+                id_token: None,
+                account_id: None,
+                expires_at: Some(at(-60)),
+            },
+        )
+        .unwrap();
+    let stored = |account: &str| {
+        let config = home.store().load(&home.env()).unwrap();
+        let (_, entry, credentials) = config.provider("chatgpt").unwrap();
+        let credential = credentials.account(account).unwrap();
+        let secret = |c: &Option<netclaw_config::Credential>| {
+            secrecy::ExposeSecret::expose_secret(&c.as_ref().unwrap().value).to_owned()
+        };
+        (
+            secret(&credential.oauth_access_token),
+            secret(&credential.oauth_refresh_token),
+            entry.token_expiry(account),
+        )
+    };
+    let first_before = stored("first");
+    let clock = ManualClock::new(at(0));
+    let daemon = spawn(&home, &clock).await;
+
+    let served = served_by(&daemon, &turn("hello", 1)).await;
+    assert_eq!(served.account.as_deref(), Some("second"));
+    assert_eq!(
+        stored("first"),
+        first_before,
+        "the first account is untouched"
+    );
+    let (access, refresh, expiry) = stored("second");
+    assert_eq!(
+        (access.as_str(), refresh.as_str()),
+        ("access-2b", "refresh-2b")
+    );
+    assert_eq!(expiry, Some(at(3600)));
     daemon.shutdown().await.unwrap();
 }
