@@ -188,3 +188,66 @@ async fn a_malformed_login_file_is_a_clear_error_and_nothing_is_written() {
     );
     assert!(!netclaw.config_file().exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_imported_with_account_joins_an_existing_provider_beside_its_login() {
+    let server = MockServer::start().await;
+    let first = access_token(4_102_444_800, "first");
+    let second = access_token(4_102_444_800, "second");
+    backend_for(&server, &first).await;
+    backend_for(&server, &second).await;
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let first_file = write_auth(one.path(), &first);
+    let second_file = write_auth(two.path(), &second);
+    let netclaw = Netclaw::new();
+    let run = |file: &std::path::Path, extra: &[&str]| {
+        let args = import_args(&server, file, extra);
+        let netclaw = &netclaw;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            netclaw.run(&args, "").await
+        }
+    };
+    run(&first_file, &["--name", "work"]).await.expect_code(0);
+    let secrets_before = std::fs::read(netclaw.home().join("config/secrets.json.age")).unwrap();
+
+    let refused = run(&second_file, &["--name", "work"]).await;
+    refused.expect_code(1);
+    assert!(refused.stderr.contains("--account"), "{}", refused.stderr);
+
+    let joined = run(
+        &second_file,
+        &["--name", "work", "--account", "laptop", "--read-only"],
+    )
+    .await;
+    joined.expect_code(0);
+    assert!(
+        joined.stderr.contains("as account `work/laptop`"),
+        "{}",
+        joined.stderr
+    );
+    assert_eq!(
+        std::fs::read(netclaw.home().join("config/secrets.json.age")).unwrap(),
+        secrets_before,
+        "a read-only account stores nothing, and the first login's secrets stay as they were"
+    );
+    let list = netclaw
+        .run(&["account", "list", "work", "--json"], "")
+        .await;
+    let accounts = list.json();
+    assert_eq!(accounts[0]["name"], "default");
+    assert_eq!(accounts[0]["credentialSource"], "secrets");
+    assert_eq!(accounts[1]["name"], "laptop");
+    assert!(
+        accounts[1]["credentialSource"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:"),
+        "{accounts}"
+    );
+    netclaw
+        .run(&["chat", "-m", "work/gpt-5.5", "hi"], "")
+        .await
+        .expect_code(0);
+}
