@@ -38,7 +38,7 @@ impl ConfigDocument {
     /// The account a write to provider `key` goes to: `account` as stored (or as given, for a
     /// new one); without one, the provider's only account, else the default account, and a
     /// provider with several accounts and no default must be told which.
-    pub(crate) fn account_to_write(
+    pub fn account_to_write(
         &mut self,
         key: &str,
         account: Option<&str>,

@@ -137,29 +137,7 @@ fn account_to_log_in(
     if let Some(account) = asked {
         netclaw_config::validate_account_name(account)?;
     }
-    let names = doc.account_names(name)?;
-    if let Some(account) = asked {
-        let stored = netclaw_config::ProviderName::find_in(names.iter(), account);
-        return Ok(stored.cloned().unwrap_or_else(|| account.to_owned()));
-    }
-    match names.as_slice() {
-        [] => Ok(netclaw_config::DEFAULT_ACCOUNT.to_owned()),
-        [only] => Ok(only.clone()),
-        several => {
-            netclaw_config::ProviderName::find_in(several.iter(), netclaw_config::DEFAULT_ACCOUNT)
-                .cloned()
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "`{name}` has several accounts ({}); which one?",
-                        several.join(", ")
-                    ))
-                    .with_hint(format!(
-                        "name it: `netclaw provider login {name} --account {}`",
-                        several[0]
-                    ))
-                })
-        }
-    }
+    Ok(doc.account_to_write(name, asked)?)
 }
 
 /// `provider logout`: one account's login (`work/personal`), or the provider's only or
