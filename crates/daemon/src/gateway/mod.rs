@@ -368,8 +368,10 @@ impl FrameEncoder for ResponsesEncoder {
 struct Answer {
     state: AppState,
     served: Served,
-    /// `<provider>/<model>` of the model that answered.
+    /// `<provider>/<model>` of the model that answered (the `model` of the answer).
     served_by: String,
+    /// The same with `@<account>` for another than the default account: the served-by header.
+    served_name: String,
     id: String,
     created: i64,
 }
@@ -379,6 +381,7 @@ impl Answer {
         Self {
             state,
             served_by: served.candidate.public_name(),
+            served_name: served.candidate.served_name(),
             served,
             id: new_id(id_prefix),
             created: now_secs(),
@@ -394,7 +397,7 @@ impl Answer {
         let json = body(&self.id, self.created, &self.served_by, &answer);
         Ok(crate::fallback::served_by(
             Json(json).into_response(),
-            &self.served_by,
+            &self.served_name,
         ))
     }
 
@@ -417,7 +420,7 @@ impl Answer {
             }
             Frame::Error(error) => Some(encoder.error(&GatewayError::from(error))),
         });
-        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+        crate::fallback::served_by(sse_response(frames).await, &self.served_name)
     }
 
     /// The provider's own events, frame for frame, each passed through `rewrite` (what the
@@ -442,7 +445,7 @@ impl Answer {
                 _ => None,
             },
         );
-        crate::fallback::served_by(sse_response(frames).await, &self.served_by)
+        crate::fallback::served_by(sse_response(frames).await, &self.served_name)
     }
 
     /// A Responses provider's own events (`stream: true`), as [`RelayedFrames`] changes them.
@@ -490,13 +493,13 @@ impl Answer {
                     "stream_interrupted",
                     format!(
                         "`{}` ended its stream without a final response",
-                        self.served_by
+                        self.served_name
                     ),
                 )
             })?;
         Ok(crate::fallback::served_by(
             Json(response).into_response(),
-            &self.served_by,
+            &self.served_name,
         ))
     }
 }

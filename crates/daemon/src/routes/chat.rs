@@ -99,7 +99,7 @@ fn served_by_event(served: &Served) -> ChatEvent {
         model: served.candidate.model.clone(),
         account: Some(served.candidate.account.clone())
             .filter(|a| !netclaw_config::ProviderName::same(a, netclaw_config::DEFAULT_ACCOUNT)),
-        requested: served.requested.public_name(),
+        requested: served.requested.served_name(),
         fallback_reason: served.fallback_reason(),
     })
 }
@@ -215,7 +215,7 @@ fn answer_frames(
 
 /// The answer as a response of its own, with the served-by header.
 async fn answer(state: AppState, served: Served) -> Response {
-    let public_name = served.candidate.public_name();
+    let public_name = served.candidate.served_name();
     crate::fallback::served_by(
         sse_response(answer_frames(state, served)).await,
         &public_name,

@@ -415,3 +415,39 @@ async fn an_accounts_refresh_sends_its_own_refresh_token_and_stores_only_its_own
     assert_eq!(expiry, Some(at(3600)));
     daemon.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_gateway_names_the_account_that_served_in_its_header_and_the_model_in_its_answer() {
+    let backend = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(header("chatgpt-account-id", "acct-1"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
+            "type": "usage_limit_reached", "message": "The usage limit has been reached",
+            "resets_at": T0 + 600,
+        }})))
+        .mount(&backend)
+        .await;
+    answer_both(&backend).await;
+    let home = two_accounts(&backend, AccountOrder::FirstAvailable);
+    let clock = ManualClock::new(at(0));
+    let daemon = spawn(&home, &clock).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", daemon.base_url()))
+        .bearer_auth(secrecy::ExposeSecret::expose_secret(daemon.token()))
+        .json(&json!({"model": "chatgpt/gpt-5.5", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["x-netclaw-served-by"],
+        "chatgpt/gpt-5.5@second"
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body["model"], "chatgpt/gpt-5.5",
+        "clients see the model they named"
+    );
+    daemon.shutdown().await.unwrap();
+}

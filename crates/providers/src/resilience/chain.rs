@@ -31,11 +31,17 @@ impl Candidate {
         }
     }
 
-    /// `<provider>/<model>`, as the gateway names it, with `@<account>` when another than the
-    /// provider's default account sends it.
+    /// `<provider>/<model>`, as the gateway names the model (in answers' `model` field and in
+    /// gateway keys' scopes), whichever account sends it.
     pub fn public_name(&self) -> String {
+        format!("{}/{}", self.provider, self.model)
+    }
+
+    /// [`Self::public_name`] with `@<account>` when another than the provider's default account
+    /// sends it: what served-by headers, events and logs say.
+    pub fn served_name(&self) -> String {
         if self.is_default_account() {
-            format!("{}/{}", self.provider, self.model)
+            self.public_name()
         } else {
             format!("{}/{}@{}", self.provider, self.model, self.account)
         }

@@ -138,7 +138,7 @@ impl Refusal {
                 let earlier: Vec<String> = attempts
                     .iter()
                     .take(attempts.len().saturating_sub(1))
-                    .map(|a| format!("`{}` ({})", a.candidate.public_name(), a.kind.as_str()))
+                    .map(|a| format!("`{}` ({})", a.candidate.served_name(), a.kind.as_str()))
                     .collect();
                 if earlier.is_empty() {
                     error.summary()
@@ -189,7 +189,7 @@ impl Refusal {
 }
 
 fn describe_skip(skipped: &Skipped) -> String {
-    let name = skipped.candidate.public_name();
+    let name = skipped.candidate.served_name();
     match &skipped.cooldown {
         Some(c) if c.reason == CooldownReason::ReauthRequired => {
             format!("`{name}` waits for a new login")
@@ -355,7 +355,7 @@ impl Resilience {
         }
         for (candidate, cooldown) in &soft {
             tracing::info!(
-                model = %candidate.public_name(),
+                model = %candidate.served_name(),
                 reason = cooldown.reason.as_str(),
                 "trying other models first"
             );
@@ -406,7 +406,7 @@ impl Resilience {
             let client = match open(&candidate) {
                 Ok(client) => client,
                 Err(why) => {
-                    tracing::warn!(model = %candidate.public_name(), %why, "skipping a model that cannot be used");
+                    tracing::warn!(model = %candidate.served_name(), %why, "skipping a model that cannot be used");
                     passed_over.push(Skipped {
                         candidate,
                         cooldown: None,
@@ -423,7 +423,7 @@ impl Resilience {
             {
                 Ok((first, stream)) => {
                     if !candidate.same_as(&requested) {
-                        tracing::info!(requested = %requested.public_name(), served_by = %candidate.public_name(), "a fallback model answers");
+                        tracing::info!(requested = %requested.served_name(), served_by = %candidate.served_name(), "a fallback model answers");
                     }
                     skipped.extend(passed_over);
                     // Soft-cooled candidates never reached were passed over too.
@@ -456,7 +456,7 @@ impl Resilience {
                             self.affinity
                                 .record(key(), &candidate, self.clock.now(), detour_until)
                         {
-                            tracing::info!(from = %before.public_name(), to = %candidate.public_name(), "the conversation moves");
+                            tracing::info!(from = %before.served_name(), to = %candidate.served_name(), "the conversation moves");
                         }
                     }
                     let kept_for_conversation = kept.is_some_and(|k| k.same_as(&candidate))
@@ -500,7 +500,7 @@ impl Resilience {
                         started
                     };
                     tracing::warn!(
-                        model = %candidate.public_name(),
+                        model = %candidate.served_name(),
                         reason = kind.as_str(),
                         cooldown_until = ?cooldown.as_ref().and_then(|c| c.until),
                         error = %error.technical_message(),

@@ -106,7 +106,7 @@ pub(super) async fn answer(
                 Ok(answered) => answered,
                 Err(refusal) => return Err(CliError::hinted(refusal.message(), &refusal)),
             };
-            served = answered.candidate.public_name();
+            served = answered.candidate.served_name();
             served_note(cx, target, &served, answered.fallback_reason().as_deref());
             let mut stream = answered.into_stream();
             while let Some(event) = stream.next().await {
