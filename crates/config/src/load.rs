@@ -182,6 +182,8 @@ pub enum LoadWarning {
     PlaintextSecretIgnored {
         /// The provider.
         provider: String,
+        /// The account it was under, when it was under `Accounts`.
+        account: Option<String>,
         /// The field.
         field: SecretField,
     },
@@ -206,10 +208,20 @@ impl fmt::Display for LoadWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InsecurePermissions(w) => w.fmt(f),
-            Self::PlaintextSecretIgnored { provider, field } => write!(
-                f,
-                "`Providers.{provider}.{field}` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.{provider}.{field}` and delete it from netclaw.json"
-            ),
+            Self::PlaintextSecretIgnored {
+                provider,
+                account,
+                field,
+            } => {
+                let key = match account {
+                    Some(account) => format!("Providers.{provider}.Accounts.{account}.{field}"),
+                    None => format!("Providers.{provider}.{field}"),
+                };
+                write!(
+                    f,
+                    "`{key}` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set {key}` and delete it from netclaw.json"
+                )
+            }
             Self::CredentialFileUnusable { provider, error } => write!(
                 f,
                 "`{provider}` reads its login from another program's file, which cannot be used: {error}; log in again there, or `netclaw provider login {provider}` for a login of netclaw's own"
@@ -261,13 +273,12 @@ impl Config {
                 let Value::Object(entry) = entry else {
                     continue;
                 };
-                for field in SecretField::ALL {
-                    if entry.shift_remove(field.key()).is_some() {
-                        warnings.push(LoadWarning::PlaintextSecretIgnored {
-                            provider: name.clone(),
-                            field,
-                        });
-                    }
+                for (account, field, _) in take_secrets(entry) {
+                    warnings.push(LoadWarning::PlaintextSecretIgnored {
+                        provider: name.clone(),
+                        account,
+                        field,
+                    });
                 }
             }
         }
@@ -276,21 +287,22 @@ impl Config {
         let overrides = env_overrides::collect(env, &file_names);
         // Secret fields from the env layer stay out of figment: they become credentials below.
         let mut overrides = overrides;
-        let mut env_secrets: BTreeMap<(String, SecretField), (String, String)> = BTreeMap::new();
+        let mut env_secrets: EnvSecrets = BTreeMap::new();
         if let Some(Value::Object(providers)) = overrides.tree.get_mut("Providers") {
             for (name, entry) in providers.iter_mut() {
                 let Value::Object(entry) = entry else {
                     continue;
                 };
-                for field in SecretField::ALL {
-                    if let Some(Value::String(v)) = entry.shift_remove(field.key()) {
-                        let var = overrides
-                            .origins
-                            .get(&format!("Providers.{name}.{field}"))
-                            .cloned()
-                            .unwrap_or_default();
-                        env_secrets.insert((name.clone(), field), (v, var));
-                    }
+                for (account, field, value) in take_secrets(entry) {
+                    let Value::String(value) = value else {
+                        continue;
+                    };
+                    let key = match &account {
+                        Some(account) => format!("Providers.{name}.Accounts.{account}.{field}"),
+                        None => format!("Providers.{name}.{field}"),
+                    };
+                    let var = overrides.origins.get(&key).cloned().unwrap_or_default();
+                    env_secrets.insert((name.clone(), account, field), (value, var));
                 }
             }
             // A provider the env names only for a secret is not thereby configured.
@@ -352,11 +364,14 @@ impl Config {
                 *creds = ProviderCredentials::default();
             }
         }
-        // The environment names no account: its secrets are the first account's.
-        for ((name, field), (value, var)) in env_secrets {
+        // A secret the environment names no account for is the first account's.
+        for ((name, account, field), (value, var)) in env_secrets {
             if let Some(creds) = credentials.get_mut(&name) {
-                let first = &mut creds.accounts[0];
-                *first.slot(field) = Some(Credential {
+                let target = match &account {
+                    Some(account) => creds.account_mut(account),
+                    None => &mut creds.accounts[0],
+                };
+                *target.slot(field) = Some(Credential {
                     value: SecretString::from(value),
                     source: CredentialSource::Env { name: var },
                 });
@@ -408,6 +423,45 @@ impl Config {
         let creds = self.credentials.get(key)?;
         Some((key, entry, creds))
     }
+}
+
+/// Secrets the environment gives, by provider, account (when it names one) and field: the
+/// value and the variable it came from.
+type EnvSecrets = BTreeMap<(String, Option<String>, SecretField), (String, String)>;
+
+/// Removes every secret field from a provider's raw entry, its accounts' included, returning
+/// each with the account it was under.
+fn take_secrets(entry: &mut Map<String, Value>) -> Vec<(Option<String>, SecretField, Value)> {
+    let mut taken = Vec::new();
+    for field in SecretField::ALL {
+        if let Some(value) = entry.shift_remove(field.key()) {
+            taken.push((None, field, value));
+        }
+    }
+    if let Some(Value::Object(accounts)) = entry.get_mut("Accounts") {
+        for (account, plain) in accounts.iter_mut() {
+            let Value::Object(plain) = plain else {
+                continue;
+            };
+            for field in SecretField::ALL {
+                if let Some(value) = plain.shift_remove(field.key()) {
+                    taken.push((Some(account.clone()), field, value));
+                }
+            }
+        }
+        // An account named only for its secrets is not thereby given plain settings.
+        accounts.retain(|account, plain| {
+            let emptied = plain.as_object().is_some_and(Map::is_empty)
+                && taken
+                    .iter()
+                    .any(|(a, _, _)| a.as_deref() == Some(account.as_str()));
+            !emptied
+        });
+        if accounts.is_empty() {
+            entry.shift_remove("Accounts");
+        }
+    }
+    taken
 }
 
 /// The accounts `netclaw.json` names for `entry`, in order, with nothing loaded yet.

@@ -138,3 +138,53 @@ fn a_plaintext_secret_in_netclaw_json_is_ignored_with_a_warning() {
     let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(warnings.join("\n"), @"`Providers.openai.ApiKey` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.openai.ApiKey` and delete it from netclaw.json");
 }
+
+#[test]
+fn an_accounts_secrets_come_from_the_env_and_never_from_netclaw_json() {
+    let home = Home::new();
+    home.write_config(
+        r#"{"configVersion": 3, "Providers": {"openai": {"Type": "openai",
+            "Accounts": {"default": {}, "team": {"ApiKey": "sk-plain-team"}}}}}"#,
+    );
+    let config = Config::load(&home.paths, &EnvSnapshot::default()).unwrap();
+    let (_, entry, creds) = config.provider("openai").unwrap();
+    assert!(creds.accounts.iter().all(|a| a.api_key.is_none()));
+    assert!(
+        entry
+            .accounts
+            .values()
+            .all(|a| !a.extra.contains_key("ApiKey")),
+        "a plaintext secret never reaches the settings (nor `config show`)"
+    );
+    let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"), @"`Providers.openai.Accounts.team.ApiKey` in netclaw.json is ignored: move it to the secrets file with `netclaw secrets set Providers.openai.Accounts.team.ApiKey` and delete it from netclaw.json");
+
+    let env = EnvSnapshot::from_pairs([
+        (
+            "NETCLAW_Providers__openai__Accounts__team__ApiKey",
+            "sk-env-team",
+        ),
+        ("NETCLAW_Providers__openai__ApiKey", "sk-env-first"),
+    ]);
+    let config = Config::load(&home.paths, &env).unwrap();
+    let (_, entry, creds) = config.provider("openai").unwrap();
+    let key = |account: &str| {
+        let account = creds.account(account).unwrap();
+        let key = account.api_key.as_ref().unwrap();
+        (key.value.expose_secret().to_owned(), key.source.to_string())
+    };
+    assert_eq!(
+        key("team"),
+        (
+            "sk-env-team".to_owned(),
+            "env:NETCLAW_Providers__openai__Accounts__team__ApiKey".to_owned()
+        )
+    );
+    assert_eq!(key("default").0, "sk-env-first");
+    assert!(
+        entry
+            .accounts
+            .values()
+            .all(|a| !a.extra.contains_key("ApiKey"))
+    );
+}
