@@ -1,7 +1,9 @@
 //! OpenAI's Codex CLI (`codex exec`, the real binary `.ci/run` installs from npm, pinned in
 //! `tests/clients`) through the daemon's gateway, on a ChatGPT-subscription provider and on an
 //! OpenAI-key provider: a turn where the model calls `apply_patch` (a `custom` tool), Codex
-//! applies the patch and sends the `custom_tool_call_output` back, and the model answers.
+//! applies the patch and sends the `custom_tool_call_output` back, and the model answers; and
+//! on a provider with two ChatGPT accounts whose first has met its usage limit, the whole
+//! session goes to the second account.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,13 +64,13 @@ async fn upstream(at: &str) -> MockServer {
         .and(path(at))
         .and(body_string_contains("custom_tool_call_output"))
         .respond_with(netclaw_test_support::sse_text(FINAL_TURN))
-        .with_priority(1)
+        .with_priority(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(at))
         .respond_with(netclaw_test_support::sse_text(PATCH_TURN))
-        .with_priority(2)
+        .with_priority(3)
         .mount(&server)
         .await;
     server
@@ -111,14 +113,25 @@ async fn codex_exec(gateway: &str, key: &str, model: &str, workdir: &Path) -> (b
 }
 
 /// One Codex turn through the gateway to `upstream` at `at`, as `model`, with `key` (else the
-/// daemon token); checks the patch was applied and its output went back. Returns the daemon's
-/// log.
+/// daemon token); checks the patch was applied and its output went back (in the requests
+/// `answered` picks). Returns the daemon's log.
 async fn patch_turn(
     home: &Home,
     server: &MockServer,
     at: &str,
     model: &str,
     key: Option<&str>,
+) -> String {
+    patch_turn_of(home, server, at, model, key, |_| true).await
+}
+
+async fn patch_turn_of(
+    home: &Home,
+    server: &MockServer,
+    at: &str,
+    model: &str,
+    key: Option<&str>,
+    answered: impl Fn(&wiremock::Request) -> bool,
 ) -> String {
     let daemon = home.start_daemon().await;
     let info: Value =
@@ -143,7 +156,7 @@ async fn patch_turn(
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.url.path() == at)
+        .filter(|r| r.url.path() == at && answered(r))
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
     assert_eq!(requests.len(), 2, "the patch turn and the answer turn");
@@ -232,4 +245,56 @@ async fn codex_exec_applies_a_patch_through_an_openai_key() {
         first.headers["authorization"],
         format!("Bearer {KEY}").as_str()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codex_exec_moves_to_the_second_account_when_the_first_has_met_its_limit() {
+    let server = upstream("/backend-api/codex/responses").await;
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(wiremock::matchers::header("chatgpt-account-id", "acct-e2e"))
+        .respond_with(wiremock::ResponseTemplate::new(429).set_body_json(serde_json::json!({
+            "error": {"type": "usage_limit_reached", "message": "The usage limit has been reached",
+                      "resets_at": jiff::Timestamp::now().as_second() + 3600}
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    home.add_chatgpt("work", &server.uri(), "codex-e2e-access");
+    home.add_chatgpt_account(
+        "work",
+        Some("second"),
+        &server.uri(),
+        "codex-e2e-second",
+        "acct-e2e-2",
+    );
+    let second = |r: &wiremock::Request| {
+        r.headers
+            .get("chatgpt-account-id")
+            .is_some_and(|v| v == "acct-e2e-2")
+    };
+    let log = patch_turn_of(
+        &home,
+        &server,
+        "/backend-api/codex/responses",
+        "work/gpt-5.5",
+        None,
+        second,
+    )
+    .await;
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/backend-api/codex/responses")
+        .map(|r| r.headers["chatgpt-account-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        sent,
+        ["acct-e2e", "acct-e2e-2", "acct-e2e-2"],
+        "the first account's limit is met once; the session stays on the second"
+    );
+    assert!(log.contains("work/gpt-5.5@second"), "{log}");
 }

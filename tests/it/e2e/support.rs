@@ -109,6 +109,19 @@ impl Home {
     /// Codex backend and OAuth server are at `server` (access token `access`, account
     /// `acct-e2e`, valid for hours), the way a finished login leaves it.
     pub(crate) fn add_chatgpt(&self, name: &str, server: &str, access: &str) {
+        self.add_chatgpt_account(name, None, server, access, "acct-e2e");
+    }
+
+    /// Adds account `account` (`None`: the provider's default one) to ChatGPT provider `name`
+    /// at `server`, logged in as ChatGPT account `account_id`.
+    pub(crate) fn add_chatgpt_account(
+        &self,
+        name: &str,
+        account: Option<&str>,
+        server: &str,
+        access: &str,
+        account_id: &str,
+    ) {
         use netclaw_config::{
             AuthMethod, ConfigStore, CredentialWrite, OAuthOverrides, OAuthTokens, ProviderEntry,
             ProviderWrite,
@@ -125,12 +138,12 @@ impl Home {
             access_token: SecretString::from(access),
             refresh_token: Some(SecretString::from(format!("{access}-refresh"))),
             id_token: None,
-            account_id: Some(SecretString::from("acct-e2e")),
+            account_id: Some(SecretString::from(account_id)),
             expires_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(8)),
         };
         let credentials = CredentialWrite::OAuth(tokens);
         ConfigStore::new(self.paths(), &self.env_snapshot())
-            .write_provider(name, ProviderWrite { entry, credentials })
+            .write_account(name, account, ProviderWrite { entry, credentials })
             .unwrap();
     }
 
