@@ -179,20 +179,6 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
     let cooldowns = crate::cooldowns::Cooldowns::load(&home.paths, &settings);
     for (name, report) in reports {
         let check = format!("provider {name}");
-        if let Some(cooldown) = cooldowns.of(&settings, &name, now) {
-            let fix = (cooldown.reason
-                == netclaw_providers::resilience::CooldownReason::ReauthRequired)
-                .then(|| format!("netclaw provider login {name}"));
-            out.push(finding(
-                &check,
-                Level::Warning,
-                format!(
-                    "chats skip it for now: {}",
-                    crate::cooldowns::describe(&cooldown, now)
-                ),
-                fix,
-            ));
-        }
         if report.is_ok() {
             out.push(finding(
                 &check,
@@ -219,25 +205,39 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
             );
             out.push(finding(&check, Level::Error, message, Some(fix)));
         }
-        // The first account's login: the one probes check.
-        let first = config
-            .as_ref()
-            .and_then(|c| c.provider(&name))
-            .map(|(_, e, c)| {
-                (
-                    e.token_expiry(&c.first().name),
-                    c.first().oauth_refresh_token.is_some(),
-                )
-            });
-        let renewable = first.is_some_and(|(_, renewable)| renewable);
-        if let Some(expiry) = first.and_then(|(expiry, _)| expiry) {
+        let Some((_, entry, credentials)) = config.as_ref().and_then(|c| c.provider(&name))
+        else {
+            continue;
+        };
+        for account in &credentials.accounts {
+            let key = netclaw_config::ProviderAccount::new(&name, &account.name).key();
+            let check = format!("provider {key}");
+            let login = format!("netclaw provider login {key}");
+            if let Some(cooldown) = cooldowns.of(&settings, &key, now) {
+                let fix = (cooldown.reason
+                    == netclaw_providers::resilience::CooldownReason::ReauthRequired)
+                    .then(|| login.clone());
+                out.push(finding(
+                    &check,
+                    Level::Warning,
+                    format!(
+                        "chats skip it for now: {}",
+                        crate::cooldowns::describe(&cooldown, now)
+                    ),
+                    fix,
+                ));
+            }
+            let renewable = account.oauth_refresh_token.is_some();
+            let Some(expiry) = entry.token_expiry(&account.name) else {
+                continue;
+            };
             // Nothing renews a login without a refresh token: only a new login helps.
             match token_state(expiry, now, false, renewable) {
                 TokenState::Expired => out.push(finding(
                     &check,
                     Level::Warning,
                     format!("the login expired {}", relative(expiry, now)),
-                    Some(format!("netclaw provider login {name}")),
+                    Some(login),
                 )),
                 TokenState::ExpiringSoon => out.push(finding(
                     &check,
@@ -246,7 +246,7 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
                         "the login expires {} and cannot be renewed",
                         relative(expiry, now)
                     ),
-                    Some(format!("netclaw provider login {name}")),
+                    Some(login),
                 )),
                 _ => {}
             }
