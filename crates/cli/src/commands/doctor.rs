@@ -205,8 +205,7 @@ async fn findings(cx: &Context<'_>, home: &Home) -> Vec<Finding> {
             );
             out.push(finding(&check, Level::Error, message, Some(fix)));
         }
-        let Some((_, entry, credentials)) = config.as_ref().and_then(|c| c.provider(&name))
-        else {
+        let Some((_, entry, credentials)) = config.as_ref().and_then(|c| c.provider(&name)) else {
             continue;
         };
         for account in &credentials.accounts {
