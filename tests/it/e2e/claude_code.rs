@@ -1,6 +1,7 @@
 //! Anthropic's Claude Code (`claude -p`, the real client `.ci/run` installs from npm, pinned in
 //! `tests/clients`) through the daemon's `/v1/messages`, on a ChatGPT-subscription provider
-//! and on an Anthropic provider.
+//! and on an Anthropic provider; and with two ChatGPT accounts taking turns, a resumed Claude
+//! Code session goes back to the account its first turn used (its `X-Claude-Code-Session-Id`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,14 +59,22 @@ fn store(home: &Home) -> ConfigStore {
 /// Runs `claude -p` against the daemon of `home` as `model`; its stdout, and stderr on failure.
 async fn claude_p(home: &Home, model: &str) -> String {
     let daemon = home.start_daemon().await;
+    let user_home = tempfile::tempdir().unwrap();
+    let stdout = claude(home, user_home.path(), &["-p", "say hi", "--model", model]).await;
+    daemon.stop().await;
+    stdout
+}
+
+/// Runs `claude args…` against the running daemon of `home`, as a user whose home is
+/// `user_home` (where Claude Code keeps its sessions); its stdout, and stderr on failure.
+async fn claude(home: &Home, user_home: &Path, args: &[&str]) -> String {
     let info: Value =
         serde_json::from_slice(&std::fs::read(home.paths().daemon_info_file()).unwrap()).unwrap();
     let base = format!("http://{}", info["address"].as_str().unwrap());
     let token = std::fs::read_to_string(home.paths().daemon_token_file()).unwrap();
-    let user_home = tempfile::tempdir().unwrap();
     let mut command = Command::new(claude_binary());
     command
-        .current_dir(user_home.path())
+        .current_dir(user_home)
         .env_clear()
         .env(
             "PATH",
@@ -73,16 +82,15 @@ async fn claude_p(home: &Home, model: &str) -> String {
                 .get("PATH")
                 .unwrap_or_default(),
         )
-        .env("HOME", user_home.path())
+        .env("HOME", user_home)
         .env("ANTHROPIC_BASE_URL", &base)
         .env("ANTHROPIC_AUTH_TOKEN", token.trim())
         .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
         .env("DISABLE_AUTOUPDATER", "1")
-        .args(["-p", "say hi", "--model", model]);
+        .args(args);
     let output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap();
-    daemon.stop().await;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
@@ -149,4 +157,85 @@ async fn claude_p_answers_through_an_anthropic_provider() {
     );
     let body: Value = serde_json::from_slice(&turn.body).unwrap();
     assert_eq!(body["model"], "claude-sonnet-4-5");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_claude_code_session_goes_back_to_its_account() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .respond_with(netclaw_test_support::sse_text(CODEX_ANSWER))
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    home.add_chatgpt("work", &server.uri(), "codex-e2e-access");
+    home.add_chatgpt_account(
+        "work",
+        Some("second"),
+        &server.uri(),
+        "codex-e2e-second",
+        "acct-e2e-2",
+    );
+    store(&home)
+        .update(|doc| doc.set_account_order("work", netclaw_config::AccountOrder::RoundRobin))
+        .unwrap();
+    let daemon = home.start_daemon().await;
+    let user_home = tempfile::tempdir().unwrap();
+    let sessions = [
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+        "00000000-0000-4000-8000-000000000003",
+    ];
+    for (n, session) in sessions.iter().enumerate() {
+        let prompt = format!("prompt-{n}");
+        let args = [
+            "-p",
+            &prompt,
+            "--model",
+            "work/gpt-5.5",
+            "--session-id",
+            session,
+        ];
+        claude(&home, user_home.path(), &args).await;
+    }
+    let resume = [
+        "-p",
+        "prompt-again",
+        "--model",
+        "work/gpt-5.5",
+        "--resume",
+        sessions[0],
+    ];
+    claude(&home, user_home.path(), &resume).await;
+    daemon.stop().await;
+
+    // Which account each run's requests went to, the run known by the prompts it carries.
+    let requests = server.received_requests().await.unwrap();
+    let account_of = |marker: &str, without: Option<&str>| -> Vec<String> {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/backend-api/codex/responses")
+            .filter(|r| {
+                let body = String::from_utf8_lossy(&r.body);
+                body.contains(marker) && without.is_none_or(|w| !body.contains(w))
+            })
+            .map(|r| r.headers["chatgpt-account-id"].to_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = account_of("prompt-0", Some("prompt-again"));
+    let resumed = account_of("prompt-again", None);
+    let others: Vec<String> = [account_of("prompt-1", None), account_of("prompt-2", None)].concat();
+    assert!(!first.is_empty() && !resumed.is_empty(), "{requests:?}");
+    assert!(
+        resumed.iter().all(|a| *a == first[0]),
+        "the resumed session stays on its account: first {first:?}, resumed {resumed:?}"
+    );
+    let mut used: Vec<&String> = first.iter().chain(&others).collect();
+    used.sort();
+    used.dedup();
+    assert_eq!(
+        used.len(),
+        2,
+        "new sessions take turns: {first:?} {others:?}"
+    );
 }
