@@ -218,10 +218,14 @@ async fn round_robin_spreads_new_conversations_and_each_keeps_its_account() {
     assert_eq!(chats_per_account(&backend).await, (5, 5));
 
     // One conversation of five turns stays on the account of its first turn, although the
-    // turns of other conversations move the rotation on in between.
+    // rotation moves on with each turn and with other conversations in between.
     let opening = served_by(&daemon, &turn("a long talk", 1)).await;
     for turns in 2..=5 {
-        served_by(&daemon, &turn("interleaved", 1)).await;
+        // Other conversations in between, one or none, so the turns fall on both accounts'
+        // places in the rotation.
+        for _ in 0..turns % 2 {
+            served_by(&daemon, &turn("interleaved", 1)).await;
+        }
         let later = served_by(&daemon, &turn("a long talk", turns)).await;
         assert_eq!(later.account, opening.account, "turn {turns}");
         assert_eq!(later.fallback_reason, None, "turn {turns}");
