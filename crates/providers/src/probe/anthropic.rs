@@ -2,7 +2,7 @@
 
 use secrecy::ExposeSecret;
 
-use super::http::{data_array, str_field, token_count};
+use super::http::{data_models, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::models::ModelFacts;
 
@@ -26,16 +26,13 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
         .header("x-api-key", bearer.token.expose_secret())
         .header("anthropic-version", ANTHROPIC_VERSION);
     let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?
-        .iter()
-        .filter_map(|m| {
-            Some(ModelFacts {
-                id: str_field(m, "id")?.to_owned(),
-                display_name: str_field(m, "display_name").map(str::to_owned),
-                context_window: token_count(m.get("max_input_tokens")),
-                max_output_tokens: token_count(m.get("max_tokens")),
-                ..ModelFacts::default()
-            })
+    data_models(LABEL, &body, |m| {
+        Some(ModelFacts {
+            id: str_field(m, "id")?.to_owned(),
+            display_name: str_field(m, "display_name").map(str::to_owned),
+            context_window: token_count(m.get("max_input_tokens")),
+            max_output_tokens: token_count(m.get("max_tokens")),
+            ..ModelFacts::default()
         })
-        .collect())
+    })
 }

@@ -4,7 +4,7 @@
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::http::{data_array, str_field, token_count};
+use super::http::{data_models, str_field, token_count};
 use super::{ProbeContext, ProbeFailure};
 use crate::models::{Modalities, ModelFacts};
 
@@ -47,10 +47,7 @@ impl OpenAiCompatibleEndpoint {
 pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure> {
     let urls = OpenAiCompatibleEndpoint::from_base_url(&ctx.endpoint);
     let body = ctx.http.json(LABEL, authorized(ctx, &urls.models)).await?;
-    let mut models: Vec<ModelFacts> = data_array(LABEL, &body)?
-        .iter()
-        .filter_map(parse_model)
-        .collect();
+    let mut models = data_models(LABEL, &body, parse_model)?;
     if models.iter().any(|m| m.context_window.is_none()) {
         fill_from_model_info(ctx, &urls.model_info, &mut models).await;
     }

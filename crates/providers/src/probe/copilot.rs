@@ -5,7 +5,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::http::{data_array, str_field, token_count};
+use super::http::{data_models, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::copilot::{COPILOT_HEADERS, CURATED_MODELS, ExchangeError, exchange};
 use crate::models::{Modalities, ModelFacts};
@@ -77,10 +77,7 @@ async fn list(
         request = request.header(header, value);
     }
     let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?
-        .iter()
-        .filter_map(parse_model)
-        .collect())
+    data_models(LABEL, &body, parse_model)
 }
 
 /// A model the picker offers for chat, with its limits and vision and tool support.

@@ -5,7 +5,7 @@
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::http::{data_array, str_field, token_count};
+use super::http::{data_models, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::models::{Modalities, ModelFacts};
 
@@ -27,10 +27,7 @@ pub(super) async fn probe(
         .get(format!("{}/models", ctx.endpoint.trim_end_matches('/')))
         .bearer_auth(bearer.token.expose_secret());
     let body = ctx.http.json(label, request).await?;
-    Ok(data_array(label, &body)?
-        .iter()
-        .filter_map(parse_model)
-        .collect())
+    data_models(label, &body, parse_model)
 }
 
 fn parse_model(m: &Value) -> Option<ModelFacts> {

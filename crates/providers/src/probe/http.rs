@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{ProbeClass, ProbeFailure, status};
 use crate::edge::{EdgeBlock, UNTRUSTED_ISSUER_REMEDY, untrusted_issuer};
+use crate::models::ModelFacts;
 
 /// A client and the probe's timeout.
 #[derive(Debug, Clone, Copy)]
@@ -167,11 +168,18 @@ pub(crate) fn token_count(value: Option<&Value>) -> Option<u32> {
     Some(capped as u32)
 }
 
-/// The `data` array of an OpenAI-style listing.
-pub(crate) fn data_array<'v>(label: &str, body: &'v Value) -> Result<&'v Vec<Value>, ProbeFailure> {
-    body.get("data")
+/// The models of an OpenAI-style listing's `data` array, each read by `parse` (`None` skips an
+/// entry).
+pub(crate) fn data_models(
+    label: &str,
+    body: &Value,
+    parse: impl FnMut(&Value) -> Option<ModelFacts>,
+) -> Result<Vec<ModelFacts>, ProbeFailure> {
+    let data = body
+        .get("data")
         .and_then(Value::as_array)
-        .ok_or_else(|| invalid(label, "response did not contain a data array"))
+        .ok_or_else(|| invalid(label, "response did not contain a data array"))?;
+    Ok(data.iter().filter_map(parse).collect())
 }
 
 /// A non-blank string field.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::http::{self, data_array, invalid, str_field, token_count};
+use super::http::{self, data_models, invalid, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::credentials::account_id_for;
 use crate::models::ModelFacts;
@@ -36,11 +36,9 @@ async fn api_key(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure
         .get(format!("{}/models", ctx.endpoint))
         .bearer_auth(bearer.token.expose_secret());
     let body = ctx.http.json(KEY_LABEL, request).await?;
-    Ok(data_array(KEY_LABEL, &body)?
-        .iter()
-        .filter_map(|m| str_field(m, "id"))
-        .map(ModelFacts::new)
-        .collect())
+    data_models(KEY_LABEL, &body, |m| {
+        str_field(m, "id").map(ModelFacts::new)
+    })
 }
 
 async fn codex(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, ProbeFailure> {

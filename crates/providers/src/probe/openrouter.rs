@@ -3,7 +3,7 @@
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::http::{self, data_array, str_field, token_count};
+use super::http::{self, data_models, str_field, token_count};
 use super::{ProbeClass, ProbeContext, ProbeFailure};
 use crate::models::{ModelFacts, Pricing};
 
@@ -22,10 +22,7 @@ pub(super) async fn probe(ctx: &ProbeContext<'_>) -> Result<Vec<ModelFacts>, Pro
         .get(format!("{}/models", ctx.endpoint))
         .bearer_auth(bearer.token.expose_secret());
     let body = ctx.http.json(LABEL, request).await?;
-    Ok(data_array(LABEL, &body)?
-        .iter()
-        .filter_map(parse_model)
-        .collect())
+    data_models(LABEL, &body, parse_model)
 }
 
 fn parse_model(m: &Value) -> Option<ModelFacts> {
