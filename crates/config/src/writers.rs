@@ -101,21 +101,18 @@ impl ConfigDocument {
         merged.vendor_options = entry.vendor_options;
         merged.account_order = entry.account_order;
         merged.extra.extend(entry.extra);
-        let plain = merged.account_mut(&account);
-        match &credentials {
-            CredentialWrite::Keep => {}
-            CredentialWrite::ApiKey(_) => {
-                plain.oauth_token_expiry = None;
-                plain.credential_file = None;
-            }
-            CredentialWrite::OAuth(t) => {
-                plain.oauth_token_expiry = t.expires_at;
-                plain.credential_file = None;
-            }
-            CredentialWrite::File(path) => {
-                plain.oauth_token_expiry = None;
-                plain.credential_file = Some(path.clone());
-            }
+        // The account's plain fields follow its credential; a write that keeps the credential
+        // creates no account (a login that never completes leaves none behind).
+        let plain_fields = match &credentials {
+            CredentialWrite::Keep => None,
+            CredentialWrite::ApiKey(_) => Some((None, None)),
+            CredentialWrite::OAuth(t) => Some((t.expires_at, None)),
+            CredentialWrite::File(path) => Some((None, Some(path.clone()))),
+        };
+        if let Some((expiry, file)) = plain_fields {
+            let plain = merged.account_mut(&account);
+            plain.oauth_token_expiry = expiry;
+            plain.credential_file = file;
         }
         match credentials {
             CredentialWrite::Keep => {}

@@ -298,3 +298,30 @@ fn the_files_stamp_changes_only_when_a_file_is_written() {
         .unwrap();
     assert_ne!(store.stamp(), after_login);
 }
+
+#[test]
+fn an_account_is_written_alone_and_a_write_that_keeps_the_credential_adds_none() {
+    let home = Home::new();
+    let store = home.store();
+    store
+        .write_provider("api", api_key_provider("openai", "sk-first"))
+        .unwrap();
+    store
+        .write_account("api", Some("team"), api_key_provider("openai", "sk-team"))
+        .unwrap();
+    let mut keep = api_key_provider("openai", "unused");
+    keep.credentials = netclaw_config::CredentialWrite::Keep;
+    store.write_account("api", Some("abandoned"), keep).unwrap();
+
+    let mut doc = store.read().unwrap();
+    assert_eq!(doc.account_names("api").unwrap(), ["default", "team"]);
+    let secrets = doc.provider_secrets("api").unwrap().unwrap();
+    let key = |account: &str| {
+        let key = secrets.account(account).unwrap().api_key.as_ref().unwrap();
+        netclaw_config::ExposeSecret::expose_secret(key).to_owned()
+    };
+    assert_eq!(
+        (key("default"), key("team")),
+        ("sk-first".into(), "sk-team".into())
+    );
+}
