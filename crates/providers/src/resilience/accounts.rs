@@ -38,12 +38,13 @@ fn used_share(book: &CooldownBook, account: &ProviderAccount) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// `accounts` (as listed) in the order a new conversation tries them.
+/// `accounts` (as listed) in the order a new conversation tries them; the cooldown book is
+/// locked only to order by use.
 pub(crate) fn ordered(
     accounts: Vec<ProviderAccount>,
     order: AccountOrder,
     turns: &AccountTurns,
-    book: &CooldownBook,
+    book: &Mutex<CooldownBook>,
 ) -> Vec<ProviderAccount> {
     let mut accounts = accounts;
     if accounts.len() < 2 {
@@ -56,8 +57,9 @@ pub(crate) fn ordered(
             accounts.rotate_left(start);
         }
         AccountOrder::LeastUsed => {
+            let book = book.lock().unwrap_or_else(PoisonError::into_inner);
             // A stable sort: accounts equally used keep the order they were added in.
-            accounts.sort_by(|a, b| used_share(book, a).total_cmp(&used_share(book, b)));
+            accounts.sort_by(|a, b| used_share(&book, a).total_cmp(&used_share(&book, b)));
         }
     }
     accounts
@@ -82,7 +84,7 @@ mod tests {
     #[test]
     fn round_robin_starts_each_plan_at_the_next_account() {
         let turns = AccountTurns::default();
-        let book = CooldownBook::default();
+        let book = Mutex::new(CooldownBook::default());
         let firsts: Vec<String> = (0..4)
             .map(|_| {
                 ordered(accounts(), AccountOrder::RoundRobin, &turns, &book)[0]
@@ -117,6 +119,7 @@ mod tests {
             );
         }
         let turns = AccountTurns::default();
+        let book = Mutex::new(book);
         let order = ordered(accounts(), AccountOrder::LeastUsed, &turns, &book);
         assert_eq!(
             names(&order),

@@ -266,7 +266,7 @@ impl Resilience {
         accounts: Vec<netclaw_config::ProviderAccount>,
         order: netclaw_config::AccountOrder,
     ) -> Vec<netclaw_config::ProviderAccount> {
-        ordered(accounts, order, &self.turns, &self.lock())
+        ordered(accounts, order, &self.turns, &self.book)
     }
 
     /// The last limits `provider` reported, and when.

@@ -7,7 +7,7 @@ use crate::models::BundledCatalog;
 use crate::resilience::{Candidate, Plan};
 
 use super::resolve::{names_a_model, pick};
-use super::{ResolveError, Runtime};
+use super::{ConfiguredProvider, ResolveError, Runtime};
 
 impl Runtime {
     /// The candidates for a request naming `provider` and/or `model` (either may be absent).
@@ -22,22 +22,14 @@ impl Runtime {
         } else {
             Plan::configured(&settings.models)
         };
-        for candidate in &mut plan.candidates {
-            self.fill_in(candidate);
-        }
-        self.expand_accounts(&mut plan);
-        Ok(plan)
-    }
-
-    /// Replaces each candidate with one per account of its provider, in the provider's
-    /// `AccountOrder`, each with that account's login stamp.
-    fn expand_accounts(&self, plan: &mut Plan) {
         let mut expanded = Vec::with_capacity(plan.candidates.len());
-        for candidate in plan.candidates.drain(..) {
-            let Some(provider) = self.provider(&candidate.provider) else {
+        for mut candidate in plan.candidates.drain(..) {
+            let Some(provider) = self.fill_in(&mut candidate) else {
                 expanded.push(candidate);
                 continue;
             };
+            // One candidate per account of its provider, in the provider's `AccountOrder`,
+            // each with that account's login stamp.
             let accounts: Vec<_> = provider.accounts().collect();
             plan.several_accounts |= accounts.len() > 1;
             let order = provider.entry.account_order;
@@ -50,6 +42,7 @@ impl Runtime {
             }
         }
         plan.candidates = expanded;
+        Ok(plan)
     }
 
     /// Every `(provider, model)` the configuration knows of: the listed ones and the models
@@ -103,11 +96,9 @@ impl Runtime {
 
     /// The provider's stored spelling and the model's known context window
     /// (configured, else the one the provider stated when it refused a prompt, else the last
-    /// probe's listing, else the bundled catalog).
-    fn fill_in(&self, candidate: &mut Candidate) {
-        let Some(provider) = self.provider(&candidate.provider) else {
-            return;
-        };
+    /// probe's listing, else the bundled catalog); the provider, when it is configured.
+    fn fill_in(&self, candidate: &mut Candidate) -> Option<ConfiguredProvider<'_>> {
+        let provider = self.provider(&candidate.provider)?;
         if candidate.context_window.is_none() {
             let observed = (self.services.observed)
                 .get(provider.name, &candidate.model)
@@ -122,5 +113,6 @@ impl Runtime {
             candidate.context_window = observed.or_else(live).or_else(catalog).map(u64::from);
         }
         provider.name.clone_into(&mut candidate.provider);
+        Some(provider)
     }
 }
