@@ -417,8 +417,10 @@ impl Resilience {
             };
             let mut sent = request.clone();
             sent.model.clone_from(&candidate.model);
+            // Cooldowns and limits are filed under the account that sends the request.
+            let credential = candidate.credential_key();
             match self
-                .first_output(&candidate, client.stream(sent), switch_at_used_percent)
+                .first_output(&credential, client.stream(sent), switch_at_used_percent)
                 .await
             {
                 Ok((first, stream)) => {
@@ -477,7 +479,7 @@ impl Resilience {
                         let mut started = None;
                         self.change(|book| {
                             started = book.record_failure(
-                                &candidate.credential_key(),
+                                &credential,
                                 &error,
                                 now_of(self),
                                 candidate.login_stamp,
@@ -488,7 +490,7 @@ impl Resilience {
                                     snapshot: Some(snapshot),
                                     ..
                                 } => book.record_usage(
-                                    &candidate.credential_key(),
+                                    &credential,
                                     snapshot,
                                     now_of(self),
                                     switch_at_used_percent,
@@ -562,10 +564,11 @@ impl Resilience {
             .until
     }
 
-    /// Reads `events` up to the first output, noting rate-limit snapshots on the way.
+    /// Reads `events` up to the first output, noting rate-limit snapshots on the way under
+    /// `credential` (the key of the account that sent the request).
     async fn first_output(
         &self,
-        candidate: &Candidate,
+        credential: &str,
         mut events: ChatStream,
         threshold: Option<f64>,
     ) -> Result<(Option<StreamEvent>, ChatStream), ChatError> {
@@ -573,17 +576,15 @@ impl Resilience {
             match item? {
                 StreamEvent::RateLimits(snapshot) => {
                     let now = self.clock.now();
-                    self.change(|book| {
-                        book.record_usage(&candidate.credential_key(), &snapshot, now, threshold)
-                    });
+                    self.change(|book| book.record_usage(credential, &snapshot, now, threshold));
                 }
                 event => {
-                    self.change(|book| book.record_success(&candidate.credential_key()));
+                    self.change(|book| book.record_success(credential));
                     return Ok((Some(event), events));
                 }
             }
         }
-        self.change(|book| book.record_success(&candidate.credential_key()));
+        self.change(|book| book.record_success(credential));
         Ok((None, events))
     }
 }
