@@ -160,8 +160,8 @@ fn describe_order(order: AccountOrder) -> &'static str {
 
 /// `provider/account` as given on the command line.
 fn parse_account(reference: &str) -> Result<ProviderAccount, CliError> {
-    match reference.split_once('/') {
-        Some((provider, account)) if !provider.is_empty() && !account.is_empty() => {
+    match ProviderAccount::split(reference) {
+        (provider, Some(account)) if !provider.is_empty() => {
             Ok(ProviderAccount::new(provider, account))
         }
         _ => Err(

@@ -26,7 +26,7 @@ pub(crate) async fn run(
     let doc = home.store.read()?;
     let (wanted_provider, wanted_account) = match provider {
         Some(reference) => {
-            let (name, account) = super::provider::login::split_account(reference);
+            let (name, account) = netclaw_config::ProviderAccount::split(reference);
             let stored = doc
                 .resolve_provider_name(name)
                 .ok_or_else(|| no_such_provider(name))?;

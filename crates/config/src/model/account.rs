@@ -125,11 +125,21 @@ impl ProviderAccount {
     }
 
     /// Reads a key or a `provider/account` reference; a bare provider name is its default
-    /// account. Provider names hold no `/`, so the split is unambiguous.
+    /// account.
     pub fn parse(key: &str) -> Self {
-        match key.split_once('/') {
-            Some((provider, account)) => Self::new(provider, account),
-            None => Self::default_of(key),
+        match Self::split(key) {
+            (provider, Some(account)) => Self::new(provider, account),
+            (provider, None) => Self::default_of(provider),
+        }
+    }
+
+    /// `work/personal` as the provider and the account it names; `work` (or `work/`) names no
+    /// account. Provider names hold no `/`, so the split is unambiguous.
+    pub fn split(reference: &str) -> (&str, Option<&str>) {
+        match reference.split_once('/') {
+            Some((provider, account)) if !account.is_empty() => (provider, Some(account)),
+            Some((provider, _)) => (provider, None),
+            None => (reference, None),
         }
     }
 }

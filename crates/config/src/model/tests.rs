@@ -117,3 +117,19 @@ fn merge_object_keeps_positions_of_surviving_keys() {
         r#"{"a":10,"c":30,"d":4}"#
     );
 }
+
+#[test]
+fn an_account_reference_splits_at_the_slash_and_a_bare_name_is_the_default_account() {
+    assert_eq!(
+        ProviderAccount::split("work/personal"),
+        ("work", Some("personal"))
+    );
+    assert_eq!(ProviderAccount::split("work"), ("work", None));
+    assert_eq!(ProviderAccount::split("work/"), ("work", None));
+    assert_eq!(ProviderAccount::parse("work").key(), "work");
+    assert_eq!(
+        ProviderAccount::parse("work/personal").key(),
+        "work/personal"
+    );
+    assert_eq!(ProviderAccount::parse("work/Default").key(), "work");
+}

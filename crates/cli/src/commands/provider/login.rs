@@ -20,7 +20,7 @@ use crate::probe_state;
 pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
     let mut doc = home.store.read()?;
-    let (wanted_name, named_account) = split_account(&options.name);
+    let (wanted_name, named_account) = netclaw_config::ProviderAccount::split(&options.name);
     let name = doc
         .resolve_provider_name(wanted_name)
         .ok_or_else(|| no_such_provider(wanted_name))?;
@@ -118,14 +118,6 @@ pub(crate) async fn login(cx: &Context<'_>, options: LoginOptions) -> Result<Exi
     Ok(Exit::Success)
 }
 
-/// `work/personal` as the provider and the account it names; `work` names no account.
-pub(crate) fn split_account(reference: &str) -> (&str, Option<&str>) {
-    match reference.split_once('/') {
-        Some((provider, account)) if !account.is_empty() => (provider, Some(account)),
-        _ => (reference, None),
-    }
-}
-
 /// The account a login of provider `name` is for: the one asked for (a new name adds an
 /// account), else the provider's only account, else its default one; a provider with several
 /// and no default must be told which.
@@ -145,7 +137,7 @@ fn account_to_log_in(
 pub(crate) async fn logout(cx: &Context<'_>, name: &str) -> Result<Exit, CliError> {
     let home = Home::open(cx)?;
     let mut doc = home.store.read()?;
-    let (wanted, named_account) = split_account(name);
+    let (wanted, named_account) = netclaw_config::ProviderAccount::split(name);
     let provider = doc
         .resolve_provider_name(wanted)
         .ok_or_else(|| no_such_provider(wanted))?;
