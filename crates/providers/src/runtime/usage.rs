@@ -46,13 +46,13 @@ impl Runtime {
         };
         let mut accounts = Vec::new();
         for name in &names {
-            let wanted = ProviderAccount::parse(name);
-            match self.provider(&wanted.provider) {
-                Some(provider) if name.contains('/') => {
-                    accounts.push(Ok(ProviderAccount::new(provider.name, &wanted.account)))
+            let (provider, account) = ProviderAccount::split(name);
+            match (self.provider(provider), account) {
+                (Some(provider), Some(account)) => {
+                    accounts.push(Ok(ProviderAccount::new(provider.name, account)));
                 }
-                Some(provider) => accounts.extend(provider.accounts().map(Ok)),
-                None => accounts.push(Err(name.clone())),
+                (Some(provider), None) => accounts.extend(provider.accounts().map(Ok)),
+                (None, _) => accounts.push(Err(name.clone())),
             }
         }
         let reads = accounts.into_iter().map(|account| async move {
