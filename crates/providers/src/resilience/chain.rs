@@ -80,9 +80,6 @@ pub struct Plan {
     /// The request named its model, and `Models.FallbackOnExplicit` is off while a fallback
     /// is configured: failures say how to allow falling back.
     pub fallback_withheld: bool,
-    /// A candidate's provider has several accounts, so the first candidate varies from one
-    /// conversation to the next: every conversation is remembered, not only those that moved.
-    pub several_accounts: bool,
 }
 
 impl Plan {
@@ -109,7 +106,6 @@ impl Plan {
         Self {
             candidates,
             fallback_withheld: false,
-            several_accounts: false,
         }
     }
 
@@ -132,15 +128,24 @@ impl Plan {
             Self {
                 candidates,
                 fallback_withheld: false,
-                several_accounts: false,
             }
         } else {
             Self {
                 fallback_withheld: !others.is_empty(),
                 candidates: vec![wanted],
-                several_accounts: false,
             }
         }
+    }
+
+    /// Whether a model comes with several accounts of its provider, so which one starts varies
+    /// from one conversation to the next (every conversation is then remembered, not only
+    /// those that moved).
+    pub fn several_accounts(&self) -> bool {
+        self.candidates.iter().enumerate().any(|(at, a)| {
+            self.candidates[at + 1..]
+                .iter()
+                .any(|b| b.same_model_as(a) && !b.same_as(a))
+        })
     }
 
     /// The model asked for.

@@ -447,7 +447,7 @@ impl Resilience {
                             "a model in a soft cooldown answered"
                         );
                     }
-                    if kept.is_some() || !candidate.same_as(&requested) || plan.several_accounts {
+                    if kept.is_some() || !candidate.same_as(&requested) || plan.several_accounts() {
                         // A move to another account of the model asked for lasts until the
                         // account asked for is back: its limit reset, or its cooldown ended.
                         let detour_until = (candidate.same_model_as(&planned)

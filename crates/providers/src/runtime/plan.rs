@@ -31,7 +31,6 @@ impl Runtime {
             // One candidate per account of its provider, in the provider's `AccountOrder`,
             // each with that account's login stamp.
             let accounts: Vec<_> = provider.accounts().collect();
-            plan.several_accounts |= accounts.len() > 1;
             let order = provider.entry.account_order;
             for account in self.services.resilience.accounts_in_order(accounts, order) {
                 expanded.push(Candidate {
