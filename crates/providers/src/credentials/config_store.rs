@@ -50,14 +50,13 @@ fn not_configured(provider: &str) -> Failure {
     })
 }
 
-/// The account with key `key` (`provider`, or `provider/account`; case ignored) of a loaded
-/// configuration as the credentials layer sees it; `None` when it is not configured.
+/// Account `wanted` (names case ignored) of a loaded configuration as the credentials layer
+/// sees it; `None` when it is not configured.
 pub(crate) fn stored_from_config(
     config: &netclaw_config::Config,
     registry: &ProviderRegistry,
-    key: &str,
+    wanted: &netclaw_config::ProviderAccount,
 ) -> Option<StoredCredential> {
-    let wanted = netclaw_config::ProviderAccount::parse(key);
     let (name, entry, provider) = config.provider(&wanted.provider)?;
     let creds = provider.account(&wanted.account)?;
     let value = |c: Option<&netclaw_config::Credential>| c.map(|c| c.value.clone());
@@ -99,7 +98,8 @@ fn layered(
     provider: &str,
 ) -> Result<StoredCredential, Failure> {
     let config = netclaw_config::Config::from_document(doc, env)?;
-    stored_from_config(&config, &ProviderRegistry::builtin(), provider)
+    let wanted = netclaw_config::ProviderAccount::parse(provider);
+    stored_from_config(&config, &ProviderRegistry::builtin(), &wanted)
         .ok_or_else(|| not_configured(provider))
 }
 

@@ -147,9 +147,9 @@ impl CredentialManager {
                     .map(move |account| netclaw_config::ProviderAccount::new(name, &account.name))
             })
             .filter_map(|account| {
-                let key = account.key();
-                let stored = super::config_store::stored_from_config(config, &self.registry, &key)?;
-                Some((ProviderName::from(key), stored))
+                let stored =
+                    super::config_store::stored_from_config(config, &self.registry, &account)?;
+                Some((ProviderName::from(account.key()), stored))
             })
             .collect();
         *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(held);
