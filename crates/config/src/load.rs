@@ -64,16 +64,9 @@ impl ProviderCredentials {
     }
 
     fn account_mut(&mut self, name: &str) -> &mut AccountCredentials {
-        let position = self
-            .accounts
-            .iter()
-            .position(|a| a.name == name)
-            .or_else(|| {
-                self.accounts
-                    .iter()
-                    .position(|a| crate::ProviderName::same(&a.name, name))
-            });
-        match position {
+        let names = self.accounts.iter().map(|a| &a.name);
+        let found = crate::ProviderName::find_in(names, name).cloned();
+        match found.and_then(|found| self.accounts.iter().position(|a| a.name == found)) {
             Some(at) => &mut self.accounts[at],
             None => {
                 self.accounts.push(AccountCredentials::named(name));
