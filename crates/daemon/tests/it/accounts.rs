@@ -80,6 +80,23 @@ async fn answer_both(backend: &MockServer) {
     }
 }
 
+/// The first account (`acct-1`) answers a usage limit that resets at `T0 + 600`: `times`
+/// chats, or every one.
+async fn first_account_at_its_limit(backend: &MockServer, times: Option<u64>) {
+    let limit = Mock::given(method("POST"))
+        .and(path("/backend-api/codex/responses"))
+        .and(header("chatgpt-account-id", "acct-1"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
+            "type": "usage_limit_reached",
+            "message": "The usage limit has been reached",
+            "resets_at": T0 + 600,
+        }})));
+    match times {
+        Some(times) => limit.up_to_n_times(times).mount(backend).await,
+        None => limit.mount(backend).await,
+    }
+}
+
 /// How many chats each account sent.
 async fn chats_per_account(backend: &MockServer) -> (usize, usize) {
     let requests = backend.received_requests().await.unwrap();
@@ -159,17 +176,7 @@ async fn served_by(daemon: &RunningDaemon, request: &ChatRequest) -> ServedBy {
 #[tokio::test]
 async fn a_usage_limit_moves_the_conversation_to_the_other_account_and_back_after_its_reset() {
     let backend = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/backend-api/codex/responses"))
-        .and(header("chatgpt-account-id", "acct-1"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
-            "type": "usage_limit_reached",
-            "message": "The usage limit has been reached",
-            "resets_at": T0 + 600,
-        }})))
-        .up_to_n_times(1)
-        .mount(&backend)
-        .await;
+    first_account_at_its_limit(&backend, Some(1)).await;
     answer_both(&backend).await;
     let home = two_accounts(&backend, AccountOrder::FirstAvailable);
     let clock = ManualClock::new(at(0));
@@ -348,15 +355,7 @@ async fn over_the_threshold_a_chat_moves_to_the_next_account_and_to_another_mode
 #[tokio::test]
 async fn an_accounts_refresh_sends_its_own_refresh_token_and_stores_only_its_own_tokens() {
     let backend = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/backend-api/codex/responses"))
-        .and(header("chatgpt-account-id", "acct-1"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
-            "type": "usage_limit_reached", "message": "The usage limit has been reached",
-            "resets_at": T0 + 600,
-        }})))
-        .mount(&backend)
-        .await;
+    first_account_at_its_limit(&backend, None).await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
         .and(wiremock::matchers::body_string_contains("\"refresh-2\""))
@@ -423,15 +422,7 @@ async fn an_accounts_refresh_sends_its_own_refresh_token_and_stores_only_its_own
 #[tokio::test]
 async fn the_gateway_names_the_account_that_served_in_its_header_and_the_model_in_its_answer() {
     let backend = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/backend-api/codex/responses"))
-        .and(header("chatgpt-account-id", "acct-1"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
-            "type": "usage_limit_reached", "message": "The usage limit has been reached",
-            "resets_at": T0 + 600,
-        }})))
-        .mount(&backend)
-        .await;
+    first_account_at_its_limit(&backend, None).await;
     answer_both(&backend).await;
     let home = two_accounts(&backend, AccountOrder::FirstAvailable);
     let clock = ManualClock::new(at(0));
